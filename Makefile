@@ -1,0 +1,44 @@
+# Everything a fresh machine needs: `make run` serves the site, `make test` runs the suite.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: install run test lint format import messages clean
+
+$(INSTALLED): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade "pip>=25.1"
+	$(BIN)/python -m pip install --quiet -e ".[postgres,redis]" --group dev
+	touch $@
+
+install: $(INSTALLED)
+
+run: install
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py import_content
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+test: install
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+import: install
+	$(BIN)/python manage.py import_content
+
+# Rebuild the French catalogue after changing interface strings (needs GNU gettext).
+messages: install
+	$(BIN)/python manage.py makemessages --locale fr --ignore ".venv/*" --ignore "bench/*"
+	$(BIN)/python manage.py compilemessages --locale fr
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

@@ -1,0 +1,104 @@
+"""Write the database back out as a content tree that imports to the same rows."""
+
+from pathlib import Path
+
+import yaml
+from django.conf import settings
+
+from guides_site.guides.models import Company
+
+from .parser import COMPANY_FILE
+
+# Continuation lines of a step are indented by four spaces, which Markdown and the
+# parser both read as "still inside this step".
+_STEP_INDENT = "    "
+
+
+def export_content(root):
+    """Write every company and guide under root; return (companies, guides) written."""
+    root = Path(root)
+    companies = guides = 0
+    for company in Company.objects.prefetch_related("contacts", "guides__steps", "guides__tags"):
+        folder = root / company.slug
+        folder.mkdir(parents=True, exist_ok=True)
+        _write(folder / COMPANY_FILE, _company_front_matter(company), company.about_md)
+        companies += 1
+        for guide in company.guides.all():
+            _write(folder / _guide_file_name(guide), _guide_front_matter(guide), _guide_body(guide))
+            guides += 1
+    return companies, guides
+
+
+def _write(path, front_matter, body):
+    text = "---\n" + yaml.safe_dump(
+        front_matter, allow_unicode=True, sort_keys=False, default_flow_style=False, width=1000
+    ) + "---\n"
+    if body:
+        text += body + "\n"
+    path.write_text(text, encoding="utf-8")
+
+
+def _company_front_matter(company):
+    data = {"name": company.name}
+    if company.website:
+        data["website"] = company.website
+    contacts = []
+    for channel in company.contacts.all():
+        contact = {"kind": channel.kind}
+        if channel.label:
+            contact["label"] = channel.label
+        contact["value"] = channel.value
+        if channel.hours:
+            contact["hours"] = channel.hours
+        contacts.append(contact)
+    if contacts:
+        data["contacts"] = contacts
+    return data
+
+
+def _guide_file_name(guide):
+    # The translation key is "<company>/<name>": files sharing a name are translations.
+    name = guide.translation_key.rpartition("/")[2] or guide.slug
+    if guide.language == settings.LANGUAGE_CODE:
+        return f"{name}.md"
+    return f"{name}.{guide.language}.md"
+
+
+def _guide_front_matter(guide):
+    name = guide.translation_key.rpartition("/")[2] or guide.slug
+    data = {"title": guide.title}
+    if guide.slug != name:
+        data["slug"] = guide.slug
+    if guide.summary:
+        data["summary"] = guide.summary
+    data["published"] = guide.published
+    if guide.updated:
+        data["updated"] = guide.updated
+    if guide.author:
+        data["author"] = guide.author
+    tags = [tag.name for tag in guide.tags.all()]
+    if tags:
+        data["tags"] = tags
+    if not guide.is_published:
+        data["draft"] = True
+    return data
+
+
+def _guide_body(guide):
+    parts = []
+    if guide.intro_md:
+        parts.append(guide.intro_md)
+    parts.append("\n".join(
+        _step_markdown(position, step.body_md)
+        for position, step in enumerate(guide.steps.all(), start=1)
+    ))
+    if guide.closing_md:
+        parts.append(guide.closing_md)
+    return "\n\n".join(parts)
+
+
+def _step_markdown(position, body):
+    first, *rest = body.split("\n")
+    lines = [f"{position}. {first}"]
+    lines += [_STEP_INDENT + line if line else "" for line in rest]
+    return "\n".join(lines)

@@ -1,0 +1,214 @@
+"""Put the Markdown content tree into the database: all of it, or nothing.
+
+Identity: a company is its slug; a guide is (company slug, language, slug). Rows are updated
+in place, never deleted and re-created, so votes, questions and view counts survive.
+A row whose file is unchanged since the last import is left alone, even if an editor
+changed it in the admin since; a row changed on both sides is a conflict, skipped unless
+`force` is given.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db import transaction
+from django.utils.text import slugify
+
+from guides_site.guides.models import Company, ContactChannel, Guide, Step, Tag
+
+from .parser import load_tree
+from .rendering import render_markdown
+
+
+@dataclass
+class ImportReport:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    unpublished: int = 0
+    conflicts: list = field(default_factory=list)
+    dry_run: bool = False
+
+    def summary(self):
+        text = f"{self.created} created, {self.updated} updated, {self.unchanged} unchanged"
+        if self.unpublished:
+            text += f", {self.unpublished} unpublished"
+        if self.conflicts:
+            text += f", {len(self.conflicts)} conflicts"
+        return text
+
+
+def import_content(root, *, dry_run=False, prune=False, force=False):
+    """Validate every file under root, then sync the database in one transaction.
+
+    Raises parser.ContentInvalid, listing every problem, before anything is written.
+    """
+    tree = load_tree(root)
+    report = ImportReport(dry_run=dry_run)
+    with transaction.atomic():
+        companies = _sync_companies(tree.companies, report, force)
+        _sync_guides(tree.guides, companies, report, force)
+        if prune:
+            _unpublish_removed(tree.guides, report)
+        if dry_run:
+            transaction.set_rollback(True)
+    return report
+
+
+def _sync_companies(docs, report, force):
+    existing = {c.slug: c for c in Company.objects.prefetch_related("contacts")}
+    companies = {}
+    for doc in docs:
+        company = existing.get(doc.slug)
+        if company is None:
+            company = Company(slug=doc.slug)
+            _apply_company(company, doc)
+            company.save()
+            _replace_contacts(company, doc)
+            report.created += 1
+        elif _needs_update(company, doc, _company_matches, report, force):
+            _apply_company(company, doc)
+            company.save()
+            _replace_contacts(company, doc)
+            report.updated += 1
+        companies[doc.slug] = company
+    return companies
+
+
+def _apply_company(company, doc):
+    company.name = doc.name
+    company.website = doc.website
+    company.about_md = doc.about_md
+    company.source_path = doc.source_path
+    company.content_hash = doc.content_hash
+    company.edited_since_import = False
+
+
+def _company_matches(company, doc):
+    contacts = tuple(
+        (c.kind, c.value, c.label, c.hours) for c in company.contacts.all()
+    )
+    return (
+        company.name == doc.name
+        and company.website == doc.website
+        and company.about_md == doc.about_md
+        and contacts == tuple((c.kind, c.value, c.label, c.hours) for c in doc.contacts)
+    )
+
+
+def _replace_contacts(company, doc):
+    company.contacts.all().delete()
+    ContactChannel.objects.bulk_create(
+        ContactChannel(company=company, position=position, kind=c.kind, value=c.value,
+                       label=c.label, hours=c.hours)
+        for position, c in enumerate(doc.contacts, start=1)
+    )
+
+
+def _needs_update(row, doc, matches, report, force):
+    """Decide whether a file's content should overwrite an existing row."""
+    if row.content_hash == doc.content_hash or matches(row, doc):
+        report.unchanged += 1
+        return False
+    if row.edited_since_import and not force:
+        report.conflicts.append(
+            f"{doc.display_path}: changed in the file and in the admin since the last "
+            "import; kept the admin version (use --force to overwrite it with the file)"
+        )
+        return False
+    return True
+
+
+def _sync_guides(docs, companies, report, force):
+    existing = {
+        (g.company.slug, g.language, g.slug): g
+        for g in Guide.objects.select_related("company")
+    }
+    tags = {t.slug: t for t in Tag.objects.all()}
+    for doc in docs:
+        guide = existing.get((doc.company_slug, doc.language, doc.slug))
+        if guide is None:
+            guide = Guide(company=companies[doc.company_slug], slug=doc.slug,
+                          language=doc.language, published=doc.published or date.today())
+            _apply_guide(guide, doc)
+            guide.save()
+            report.created += 1
+        elif _needs_update(guide, doc, _guide_matches, report, force):
+            _apply_guide(guide, doc)
+            guide.updated = doc.updated or date.today()
+            guide.save()
+            report.updated += 1
+        else:
+            continue
+        _sync_steps(guide, doc.steps)
+        guide.tags.set([_tag(name, tags) for name in doc.tags])
+
+
+def _apply_guide(guide, doc):
+    guide.translation_key = doc.translation_key
+    guide.title = doc.title
+    guide.summary = doc.summary
+    guide.author = doc.author
+    guide.intro_md = doc.intro_md
+    guide.closing_md = doc.closing_md
+    guide.published = doc.published or guide.published
+    guide.updated = doc.updated
+    guide.status = Guide.Status.DRAFT if doc.draft else Guide.Status.PUBLISHED
+    guide.source_path = doc.source_path
+    guide.content_hash = doc.content_hash
+    guide.edited_since_import = False
+
+
+def _guide_matches(guide, doc):
+    # Dates a file leaves out are the site's to keep, so only dates it sets are compared.
+    return (
+        guide.translation_key == doc.translation_key
+        and guide.title == doc.title
+        and guide.summary == doc.summary
+        and guide.author == doc.author
+        and guide.intro_md == doc.intro_md
+        and guide.closing_md == doc.closing_md
+        and (doc.published is None or guide.published == doc.published)
+        and (doc.updated is None or guide.updated == doc.updated)
+        and guide.is_published != doc.draft
+        and sorted(t.slug for t in guide.tags.all()) == sorted({slugify(t) for t in doc.tags})
+        and [s.body_md for s in guide.steps.all()] == list(doc.steps)
+    )
+
+
+def _sync_steps(guide, bodies):
+    """Update steps in place by position, so per-step feedback stays with its step."""
+    steps = list(guide.steps.all())
+    changed, new = [], []
+    for position, body in enumerate(bodies, start=1):
+        if position <= len(steps):
+            step = steps[position - 1]
+            if step.body_md != body:
+                step.body_md = body
+                step.body_html = render_markdown(body)
+                changed.append(step)
+        else:
+            new.append(Step(guide=guide, position=position, body_md=body,
+                            body_html=render_markdown(body)))
+    Step.objects.filter(guide=guide, position__gt=len(bodies)).delete()
+    Step.objects.bulk_update(changed, ["body_md", "body_html"])
+    Step.objects.bulk_create(new)
+
+
+def _tag(name, tags):
+    slug = slugify(name)
+    if slug not in tags:
+        tags[slug] = Tag.objects.create(name=name, slug=slug)
+    return tags[slug]
+
+
+def _unpublish_removed(docs, report):
+    """Unpublish imported guides whose file is gone; their votes and questions stay."""
+    present = {(d.company_slug, d.language, d.slug) for d in docs}
+    removed = [
+        g.pk
+        for g in Guide.objects.published().exclude(source_path="").select_related("company")
+        if (g.company.slug, g.language, g.slug) not in present
+    ]
+    report.unpublished = Guide.objects.filter(pk__in=removed).update(
+        status=Guide.Status.DRAFT
+    )

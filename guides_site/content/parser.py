@@ -1,0 +1,502 @@
+"""Read the Markdown content tree into plain documents, or report every problem in it.
+
+Nothing here touches the database: `load_tree` either returns every company and guide of
+a content folder, or raises ContentInvalid listing each problem as `path:line: message`.
+The format is documented in content/README.md.
+"""
+
+import difflib
+import hashlib
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import yaml
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator, validate_email
+from django.utils.text import slugify
+
+from guides_site.guides.models import RESERVED_COMPANY_SLUGS, SLUG_PATTERN, ContactChannel
+
+from .rendering import normalise_source
+
+MAX_FILE_BYTES = 1024 * 1024
+COMPANY_FILE = "company.md"
+GUIDE_KEYS = ("title", "slug", "lang", "summary", "published", "updated", "author", "tags", "draft")
+COMPANY_KEYS = ("name", "website", "contacts")
+CONTACT_KEYS = ("kind", "label", "value", "hours")
+# Field lengths, so that a long value is a content error rather than a database error.
+MAX_LENGTHS = {"title": 200, "slug": 100, "summary": 300, "author": 100, "tag": 60, "name": 100,
+               "website": 200, "label": 100, "value": 300, "hours": 200}
+
+_SLUG_RE = re.compile(SLUG_PATTERN)
+# A step starts a line with a number followed by "." or ")" (up to 3 spaces of indentation,
+# as in Markdown); the number written is ignored.
+_STEP_RE = re.compile(r"^ {0,3}\d{1,9}[.)](?:[ \t]+(.*))?$")
+_FENCE_RE = re.compile(r"^ {0,3}(```|~~~)")
+# After a step line, an unindented line continues the step's paragraph unless it starts
+# another kind of block.
+_BLOCK_START_RE = re.compile(r"^(#|[-*+] |>|\||```|~~~|---|\*\*\*|___)")
+
+try:
+    _Loader = yaml.CSafeLoader
+except AttributeError:  # PyYAML built without libyaml
+    _Loader = yaml.SafeLoader
+
+
+@dataclass(frozen=True)
+class ContentError:
+    path: str
+    line: int | None
+    message: str
+
+    def __str__(self):
+        if self.line:
+            return f"{self.path}:{self.line}: {self.message}"
+        return f"{self.path}: {self.message}"
+
+
+class ContentInvalid(Exception):
+    def __init__(self, errors):
+        self.errors = sorted(errors, key=lambda e: (e.path, e.line or 0))
+        super().__init__("\n".join(str(e) for e in self.errors))
+
+
+@dataclass(frozen=True)
+class ContactDoc:
+    kind: str
+    value: str
+    label: str = ""
+    hours: str = ""
+
+
+@dataclass
+class CompanyDoc:
+    slug: str
+    name: str
+    website: str
+    about_md: str
+    contacts: tuple
+    source_path: str
+    content_hash: str
+    display_path: str = field(default="", compare=False)
+
+
+@dataclass
+class GuideDoc:
+    company_slug: str
+    translation_key: str
+    slug: str
+    language: str
+    title: str
+    summary: str
+    author: str
+    published: date | None
+    updated: date | None
+    tags: tuple
+    draft: bool
+    intro_md: str
+    steps: tuple
+    closing_md: str
+    source_path: str
+    content_hash: str
+    display_path: str = field(default="", compare=False)
+    first_line: int = field(default=1, compare=False)
+
+
+@dataclass
+class ContentTree:
+    companies: list
+    guides: list
+
+
+class _FileErrors:
+    """Collects the problems of one file, with its display path."""
+
+    def __init__(self, path):
+        self.path = path
+        self.errors = []
+
+    def add(self, line, message):
+        self.errors.append(ContentError(self.path, line, message))
+
+
+def language_codes():
+    return [code for code, _name in settings.LANGUAGES]
+
+
+def load_tree(root):
+    root = Path(root)
+    if not root.is_dir():
+        raise ContentInvalid([ContentError(str(root), None, "content folder not found")])
+    errors, companies, guides = [], [], []
+    for folder in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")):
+        guide_files = sorted(
+            p for p in folder.glob("*.md") if p.name != COMPANY_FILE and not p.name.startswith(".")
+        )
+        company_file = folder / COMPANY_FILE
+        if not company_file.is_file():
+            if guide_files:
+                errors.append(ContentError(
+                    str(folder), None,
+                    f"no {COMPANY_FILE}: every company folder needs one (name, website, contacts)",
+                ))
+            continue
+        company = _parse_file(company_file, root, errors, _parse_company)
+        if company:
+            companies.append(company)
+        for path in guide_files:
+            guide = _parse_file(path, root, errors, _parse_guide)
+            if guide:
+                guides.append(guide)
+    errors.extend(_duplicate_errors(guides))
+    if errors:
+        raise ContentInvalid(errors)
+    return ContentTree(companies, guides)
+
+
+def _duplicate_errors(guides):
+    errors, by_slug, by_name = [], {}, {}
+    for guide in guides:
+        slug_key = (guide.company_slug, guide.language, guide.slug)
+        name_key = (guide.translation_key, guide.language)
+        if slug_key in by_slug:
+            errors.append(ContentError(
+                guide.display_path, guide.first_line,
+                f"duplicate guide: slug {guide.slug!r} in language {guide.language!r} is "
+                f"already used by {by_slug[slug_key].display_path}",
+            ))
+        elif name_key in by_name:
+            errors.append(ContentError(
+                guide.display_path, guide.first_line,
+                f"two files give the same guide in language {guide.language!r}: "
+                f"this one and {by_name[name_key].display_path}",
+            ))
+        by_slug.setdefault(slug_key, guide)
+        by_name.setdefault(name_key, guide)
+    return errors
+
+
+def _parse_file(path, root, errors, parse):
+    relative = path.relative_to(root).as_posix()
+    file_errors = _FileErrors(str(path))
+    text, raw = _read_text(path, file_errors)
+    doc = None
+    if text is not None:
+        doc = parse(text, relative, file_errors)
+    if doc is not None and not file_errors.errors:
+        doc.content_hash = hashlib.sha256(raw).hexdigest()
+        doc.display_path = str(path)
+        return doc
+    errors.extend(file_errors.errors)
+    return None
+
+
+def _read_text(path, errors):
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        errors.add(None, f"file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,} (1 MiB)")
+        return None, None
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        errors.add(line, f"not UTF-8 text (byte 0x{raw[exc.start]:02x}); save the file as UTF-8")
+        return None, None
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not text.strip():
+        errors.add(None, "file is empty")
+        return None, None
+    return text, raw
+
+
+def _split_front_matter(text, errors):
+    """Return (mapping node, loader, body lines, line number of the first body line)."""
+    lines = text.split("\n")
+    if lines[0].rstrip() != "---":
+        errors.add(1, "no front matter: the file must start with a line '---', then YAML "
+                      "fields (title: …), then another '---'")
+        return None
+    end = next((i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "...")), None)
+    if end is None:
+        errors.add(1, "front matter is not closed: add a line '---' after the YAML fields")
+        return None
+    yaml_text = "\n".join(lines[1:end])
+    loader = _Loader(yaml_text)
+    try:
+        node = loader.get_single_node()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 2 if mark else 1
+        errors.add(line, f"invalid YAML in front matter: {exc.problem or exc.context}")
+        return None
+    except yaml.YAMLError as exc:
+        errors.add(1, f"invalid YAML in front matter: {exc}")
+        return None
+    finally:
+        loader.dispose()
+    if not isinstance(node, yaml.MappingNode):
+        errors.add(2, "front matter must be YAML fields such as 'title: …'")
+        return None
+    return node, lines[end + 1:], end + 2
+
+
+def _fields(node, allowed, errors, what):
+    """Map each key of a YAML mapping node to (python value, line), checking the keys."""
+    loader = _Loader("")
+    result = {}
+    try:
+        for key_node, value_node in node.value:
+            line = key_node.start_mark.line + 2
+            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
+            if key not in allowed:
+                hint = difflib.get_close_matches(str(key), allowed, n=1)
+                did_you_mean = f"did you mean {hint[0]!r}? " if hint else ""
+                errors.add(line, f"unknown {what} field {key!r}: {did_you_mean}"
+                                 f"allowed fields are {', '.join(allowed)}")
+                continue
+            if key in result:
+                errors.add(line, f"field {key!r} is given twice")
+                continue
+            try:
+                value = loader.construct_object(value_node, deep=True)
+            except (yaml.YAMLError, ValueError, TypeError, OverflowError) as exc:
+                if not isinstance(value_node, yaml.ScalarNode):
+                    errors.add(line, f"invalid value for {key!r}: {exc}")
+                    continue
+                # e.g. a date-shaped 2019-13-45: keep the text, the field check explains.
+                value = value_node.value
+            result[key] = (value, line, value_node)
+    finally:
+        loader.dispose()
+    return result
+
+
+def _text(fields, key, errors, *, required=False, max_length=None, default_line=1):
+    if key not in fields:
+        if required:
+            errors.add(default_line, f"missing required field {key!r}")
+        return None if required else ""
+    value, line, _node = fields[key]
+    if value is None and not required:
+        return ""
+    if not isinstance(value, str) or (required and not value.strip()):
+        errors.add(line, f"{key!r} must be text" + (" and not empty" if required else ""))
+        return None
+    value = value.strip()
+    limit = max_length or MAX_LENGTHS.get(key)
+    if limit and len(value) > limit:
+        errors.add(line, f"{key!r} is {len(value)} characters long; the limit is {limit}")
+        return None
+    return value
+
+
+def _date(fields, key, errors):
+    if key not in fields or fields[key][0] is None:
+        return None
+    value, line, _node = fields[key]
+    if isinstance(value, date) and not hasattr(value, "hour"):
+        return value
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    errors.add(line, f"{key!r} must be a date written YYYY-MM-DD, not {value!r}")
+    return None
+
+
+def _parse_company(text, relative, errors):
+    split = _split_front_matter(text, errors)
+    if split is None:
+        return None
+    node, body, _first_body_line = split
+    fields = _fields(node, COMPANY_KEYS, errors, "company")
+    slug = Path(relative).parent.name
+    if not _SLUG_RE.match(slug):
+        errors.add(None, f"folder name {slug!r} is not a valid company slug: use lowercase "
+                         "letters, digits and hyphens")
+    elif slug in RESERVED_COMPANY_SLUGS:
+        errors.add(None, f"folder name {slug!r} is reserved for a page of the site; "
+                         "rename the folder")
+    name = _text(fields, "name", errors, required=True)
+    website = _text(fields, "website", errors)
+    if website:
+        try:
+            URLValidator(schemes=["http", "https"])(website)
+        except ValidationError:
+            errors.add(fields["website"][1], f"'website' must be an http(s) address, "
+                                             f"not {website!r}")
+    contacts = _contacts(fields, errors)
+    if errors.errors:
+        return None
+    return CompanyDoc(
+        slug=slug, name=name, website=website, about_md=normalise_source("\n".join(body)),
+        contacts=contacts, source_path=relative, content_hash="",
+    )
+
+
+def _contacts(fields, errors):
+    if "contacts" not in fields or fields["contacts"][0] is None:
+        return ()
+    value, line, node = fields["contacts"]
+    if not isinstance(node, yaml.SequenceNode):
+        errors.add(line, "'contacts' must be a list of channels, each with 'kind' and 'value'")
+        return ()
+    kinds = ContactChannel.Kind.values
+    contacts = []
+    for item in node.value:
+        item_line = item.start_mark.line + 2
+        if not isinstance(item, yaml.MappingNode):
+            errors.add(item_line, "each contact needs fields: kind, value (and label, hours)")
+            continue
+        item_errors = len(errors.errors)
+        item_fields = _fields(item, CONTACT_KEYS, errors, "contact")
+        kind = _text(item_fields, "kind", errors, required=True, default_line=item_line)
+        if kind is not None and kind not in kinds:
+            errors.add(item_fields["kind"][1],
+                       f"unknown contact kind {kind!r}: use one of {', '.join(kinds)}")
+        contact_value = _text(item_fields, "value", errors, required=True,
+                              default_line=item_line)
+        if kind == ContactChannel.Kind.EMAIL and contact_value:
+            try:
+                validate_email(contact_value)
+            except ValidationError:
+                errors.add(item_fields["value"][1], f"{contact_value!r} is not an e-mail address")
+        label = _text(item_fields, "label", errors)
+        hours = _text(item_fields, "hours", errors)
+        if len(errors.errors) == item_errors:
+            contacts.append(ContactDoc(kind=kind, value=contact_value, label=label, hours=hours))
+    return tuple(contacts)
+
+
+def _parse_guide(text, relative, errors):
+    path = Path(relative)
+    company_slug = path.parent.name
+    name, _dot, suffix = path.stem.partition(".")
+    split = _split_front_matter(text, errors)
+    if split is None:
+        return None
+    node, body, first_body_line = split
+    fields = _fields(node, GUIDE_KEYS, errors, "guide")
+
+    title = _text(fields, "title", errors, required=True)
+    languages = language_codes()
+    if suffix and suffix not in languages:
+        errors.add(None, f"unknown language {suffix!r} in the file name: use one of "
+                         f"{', '.join(languages)} (e.g. {name}.fr.md)")
+    language = suffix or settings.LANGUAGE_CODE
+    if "lang" in fields:
+        lang = _text(fields, "lang", errors)
+        if lang and lang not in languages:
+            errors.add(fields["lang"][1],
+                       f"unknown language {lang!r}: use one of {', '.join(languages)}")
+        elif lang and suffix and lang != suffix:
+            errors.add(fields["lang"][1],
+                       f"'lang: {lang}' disagrees with the file name, which says {suffix!r}")
+        elif lang:
+            language = lang
+
+    slug = _text(fields, "slug", errors) if "slug" in fields else name
+    if slug is not None and not _SLUG_RE.match(slug):
+        where = fields["slug"][1] if "slug" in fields else None
+        origin = "" if "slug" in fields else " (taken from the file name; set 'slug:' or rename)"
+        errors.add(where, f"slug {slug!r} is not URL-safe{origin}: use lowercase letters, "
+                          "digits and single hyphens, e.g. get-a-refund")
+    summary = _text(fields, "summary", errors)
+    author = _text(fields, "author", errors)
+    published = _date(fields, "published", errors)
+    updated = _date(fields, "updated", errors)
+    if published and updated and updated < published:
+        errors.add(fields["updated"][1], "'updated' is before 'published'")
+    tags = _tags(fields, errors)
+    draft = False
+    if "draft" in fields and fields["draft"][0] is not None:
+        draft = fields["draft"][0]
+        if not isinstance(draft, bool):
+            errors.add(fields["draft"][1], "'draft' must be true or false")
+
+    intro, steps, closing = _split_body(body, first_body_line, errors)
+    if errors.errors:
+        return None
+    return GuideDoc(
+        company_slug=company_slug, translation_key=f"{company_slug}/{name}", slug=slug,
+        language=language, title=title, summary=summary, author=author, published=published,
+        updated=updated, tags=tags, draft=draft, intro_md=intro, steps=steps,
+        closing_md=closing, source_path=relative, content_hash="",
+    )
+
+
+def _tags(fields, errors):
+    if "tags" not in fields or fields["tags"][0] is None:
+        return ()
+    value, line, _node = fields["tags"]
+    if not isinstance(value, list) or not all(isinstance(t, str) and t.strip() for t in value):
+        errors.add(line, "'tags' must be a list of words, e.g. [refund, billing]")
+        return ()
+    tags = []
+    for tag in value:
+        tag = " ".join(tag.split())
+        if not slugify(tag):
+            errors.add(line, f"tag {tag!r} needs at least one letter or digit")
+        elif len(tag) > MAX_LENGTHS["tag"]:
+            errors.add(line, f"tag {tag!r} is longer than {MAX_LENGTHS['tag']} characters")
+        elif tag not in tags:
+            tags.append(tag)
+    return tuple(tags)
+
+
+def _split_body(lines, first_line, errors):
+    """Split the body into intro, steps and closing section (see content/README.md)."""
+    intro, closing, steps = [], [], []
+    current = None  # lines of the step being read: [first line text, continuation lines...]
+    in_fence = False
+    previous_blank = True
+    for number, line in enumerate(lines, start=first_line):
+        line = line.expandtabs(4)
+        if closing:
+            closing.append(line)
+            continue
+        if current is None and in_fence:
+            intro.append(line)
+            in_fence = not _FENCE_RE.match(line)
+            continue
+        match = _STEP_RE.match(line)
+        if match:
+            current = [(match.group(1) or "").strip()]
+            steps.append((number, current))
+        elif current is None:
+            intro.append(line)
+            in_fence = bool(_FENCE_RE.match(line))
+        elif not line.strip() or line[0] == " ":
+            current.append(line)
+        elif not previous_blank and not _BLOCK_START_RE.match(line):
+            current.append(line)  # a paragraph's lazy continuation line
+        else:
+            closing.append(line)
+        previous_blank = not line.strip()
+
+    if not steps:
+        errors.add(first_line, "no steps: write the steps as a numbered list, one "
+                               "'1. …' line per step")
+        return "", (), ""
+    bodies = []
+    for position, (number, step_lines) in enumerate(steps, start=1):
+        first, rest = step_lines[0], _dedent(step_lines[1:])
+        body = normalise_source("\n".join([first, *rest]) if rest else first)
+        if not body:
+            errors.add(number, f"step {position} is empty")
+        bodies.append(body)
+    return normalise_source("\n".join(intro)), tuple(bodies), normalise_source("\n".join(closing))
+
+
+def _dedent(lines):
+    """Remove the indentation that makes lines part of a step, keeping relative indents."""
+    indents = [len(line) - len(line.lstrip(" ")) for line in lines if line.strip()]
+    indents = [n for n in indents if n] or [0]
+    common = min(indents)
+    return [line[min(common, len(line) - len(line.lstrip(" "))):] for line in lines]
+

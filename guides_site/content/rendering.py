@@ -1,0 +1,24 @@
+"""Markdown to safe HTML. Runs when content is imported or saved, never on a page view."""
+
+import markdown
+import nh3
+
+_EXTENSIONS = ["tables", "fenced_code", "sane_lists"]
+
+
+def normalise_source(text):
+    """One spelling of a Markdown source, whether it came from a file or the admin.
+
+    Line endings become \\n, whitespace-only lines become empty and outer blank lines go,
+    so that export followed by import compares equal.
+    """
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    lines = [line if line.strip() else "" for line in text.split("\n")]
+    return "\n".join(lines).strip("\n")
+
+
+def render_markdown(source):
+    html = markdown.markdown(source, extensions=_EXTENSIONS, output_format="html")
+    # nh3 drops <script>, event-handler attributes and javascript:/data: URLs,
+    # whoever wrote the source.
+    return nh3.clean(html, link_rel="noopener noreferrer")

@@ -1,0 +1,214 @@
+from django.conf import settings
+from django.core.validators import RegexValidator
+from django.db import models
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+
+from guides_site.content.rendering import normalise_source, render_markdown
+
+SLUG_PATTERN = r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$"
+slug_validator = RegexValidator(
+    SLUG_PATTERN,
+    _("Use lowercase letters, digits and single hyphens or underscores, e.g. “get-a-refund”."),
+)
+# Company pages live at /<company>/, so a company may not take the name of another page.
+RESERVED_COMPANY_SLUGS = frozenset(
+    {"admin", "about", "tags", "static", "media", "fr", "en", "i18n", "preview", "healthz"}
+)
+
+
+class ImportedContent(models.Model):
+    """What the content import needs to sync a row with its Markdown file."""
+
+    source_path = models.CharField(_("source file"), max_length=300, blank=True, editable=False)
+    content_hash = models.CharField(max_length=64, blank=True, editable=False)
+    edited_since_import = models.BooleanField(
+        _("edited in the admin since the last import"), default=False
+    )
+
+    class Meta:
+        abstract = True
+
+
+class Company(ImportedContent):
+    name = models.CharField(_("name"), max_length=100)
+    slug = models.SlugField(_("slug"), max_length=60, unique=True, validators=[slug_validator])
+    website = models.URLField(_("website"), blank=True)
+    about_md = models.TextField(_("about (Markdown)"), blank=True)
+    about_html = models.TextField(editable=False, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("company")
+        verbose_name_plural = _("companies")
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.render()
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("company", args=[self.slug])
+
+    def render(self):
+        self.about_md = normalise_source(self.about_md)
+        self.about_html = render_markdown(self.about_md)
+
+
+class ContactChannel(models.Model):
+    class Kind(models.TextChoices):
+        PHONE = "phone", _("Phone")
+        EMAIL = "email", _("E-mail")
+        CHAT = "chat", _("Chat")
+        HELP = "help", _("Help page")
+        POST = "post", _("Postal address")
+
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="contacts")
+    position = models.PositiveIntegerField(_("position"), default=0)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    label = models.CharField(_("label"), max_length=100, blank=True)
+    value = models.CharField(
+        _("number, address or link"), max_length=300, help_text=_("Phone number, e-mail, URL…")
+    )
+    hours = models.CharField(_("opening hours"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["company", "position", "id"]
+        verbose_name = _("contact channel")
+        verbose_name_plural = _("contact channels")
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.value}"
+
+    @property
+    def href(self):
+        if self.kind == self.Kind.PHONE:
+            return "tel:" + "".join(ch for ch in self.value if ch.isdigit() or ch == "+")
+        if self.kind == self.Kind.EMAIL:
+            return "mailto:" + self.value
+        if self.kind in (self.Kind.CHAT, self.Kind.HELP) and self.value.startswith(
+            ("https://", "http://")
+        ):
+            return self.value
+        return ""
+
+
+class Tag(models.Model):
+    name = models.CharField(_("name"), max_length=60)
+    slug = models.SlugField(_("slug"), max_length=60, unique=True, allow_unicode=False)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("tag")
+        verbose_name_plural = _("tags")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("tag", args=[self.slug])
+
+
+class GuideQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=Guide.Status.PUBLISHED)
+
+    def in_language(self, language):
+        return self.filter(language=language)
+
+
+class Guide(ImportedContent):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+
+    company = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="guides")
+    title = models.CharField(_("title"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=100, validators=[slug_validator])
+    language = models.CharField(
+        _("language"), max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
+    translation_key = models.CharField(
+        _("translation key"),
+        max_length=170,
+        blank=True,
+        db_index=True,
+        help_text=_("Guides sharing this key are translations of each other."),
+    )
+    summary = models.CharField(_("summary"), max_length=300, blank=True)
+    intro_md = models.TextField(_("introduction (Markdown)"), blank=True)
+    intro_html = models.TextField(editable=False, blank=True)
+    closing_md = models.TextField(_("closing section (Markdown)"), blank=True)
+    closing_html = models.TextField(editable=False, blank=True)
+    author = models.CharField(_("author"), max_length=100, blank=True)
+    published = models.DateField(_("published"))
+    updated = models.DateField(_("updated"), null=True, blank=True)
+    tags = models.ManyToManyField(Tag, related_name="guides", blank=True, verbose_name=_("tags"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    view_count = models.PositiveBigIntegerField(_("views"), default=0, editable=False)
+
+    objects = GuideQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["company__name", "title"]
+        verbose_name = _("guide")
+        verbose_name_plural = _("guides")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["company", "language", "slug"], name="unique_guide_slug_per_language"
+            )
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        self.render()
+        if not self.translation_key and self.company_id:
+            self.translation_key = f"{self.company.slug}/{self.slug}"
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        with translation.override(self.language):
+            return reverse("guide", args=[self.company.slug, self.slug])
+
+    def render(self):
+        self.intro_md = normalise_source(self.intro_md)
+        self.closing_md = normalise_source(self.closing_md)
+        self.intro_html = render_markdown(self.intro_md)
+        self.closing_html = render_markdown(self.closing_md)
+
+    @property
+    def is_published(self):
+        return self.status == self.Status.PUBLISHED
+
+
+class Step(models.Model):
+    guide = models.ForeignKey(Guide, on_delete=models.CASCADE, related_name="steps")
+    position = models.PositiveIntegerField(_("position"))
+    body_md = models.TextField(_("text (Markdown)"))
+    body_html = models.TextField(editable=False, blank=True)
+
+    class Meta:
+        ordering = ["guide", "position"]
+        verbose_name = _("step")
+        verbose_name_plural = _("steps")
+        constraints = [
+            models.UniqueConstraint(fields=["guide", "position"], name="unique_step_position")
+        ]
+
+    def __str__(self):
+        return f"{self.guide} — {self.position}"
+
+    def save(self, *args, **kwargs):
+        self.render()
+        super().save(*args, **kwargs)
+
+    def render(self):
+        self.body_md = normalise_source(self.body_md)
+        self.body_html = render_markdown(self.body_md)

@@ -1,0 +1,78 @@
+"""Small helpers that build content trees and rows for tests."""
+
+import textwrap
+from datetime import date
+
+from guides_site.guides.models import Company, Guide, Step
+
+COMPANY_MD = """\
+---
+name: Acme
+website: https://acme.example
+contacts:
+  - kind: phone
+    label: Support
+    value: "+33 1 23 45 67 89"
+    hours: Monday to Friday, 9:00 to 18:00
+  - kind: email
+    value: help@acme.example
+---
+Acme sells things.
+"""
+
+GUIDE_MD = """\
+---
+title: How to get a refund from Acme
+summary: Get your money back.
+published: 2020-01-02
+author: Sam Writer
+tags: [refund, billing]
+---
+Acme rarely refunds, but it can.
+
+1. Sign in at [acme](https://acme.example).
+2. Open **Billing**.
+3. Ask for a refund.
+
+## If Acme says no
+
+Write to the ombudsman.
+"""
+
+
+def write_tree(root, files):
+    """Write {relative path: text or bytes} under root and return root."""
+    for relative, content in files.items():
+        path = root / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(textwrap.dedent(content) if content.startswith("\n") else content,
+                            encoding="utf-8")
+    return root
+
+
+def acme_tree(root, **extra):
+    files = {"acme/company.md": COMPANY_MD, "acme/refund.md": GUIDE_MD}
+    files.update(extra)
+    return write_tree(root, files)
+
+
+def guide_md(front_matter="title: A guide", body="1. Do it.\n"):
+    return f"---\n{front_matter}\n---\n{body}"
+
+
+def make_company(slug="acme", name="Acme", **fields):
+    return Company.objects.create(slug=slug, name=name, **fields)
+
+
+def make_guide(company=None, *, steps=3, slug="refund", language="en", **fields):
+    company = company or make_company()
+    fields.setdefault("title", "How to get a refund")
+    fields.setdefault("published", date(2020, 1, 2))
+    fields.setdefault("status", Guide.Status.PUBLISHED)
+    guide = Guide.objects.create(company=company, slug=slug, language=language, **fields)
+    for position in range(1, steps + 1):
+        Step.objects.create(guide=guide, position=position, body_md=f"Do thing {position}.")
+    return guide
