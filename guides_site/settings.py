@@ -113,6 +113,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "guides_site.guides.context_processors.site",
             ],
         },
     },
@@ -181,6 +182,10 @@ STORAGES = {
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
+
+SITE_NAME = env_str("SITE_NAME", "HelpSteps")
+# Messages travel in a signed cookie: showing "question sent" costs no database query.
+MESSAGE_STORAGE = "django.contrib.messages.storage.cookie.CookieStorage"
 
 CONTENT_DIR = Path(env_str("CONTENT_DIR", str(BASE_DIR / "content")))
 

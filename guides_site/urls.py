@@ -1,16 +1,28 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import path
 
 from guides_site.guides import views
+from guides_site.guides.sitemaps import sitemaps
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
+    path("robots.txt", views.robots_txt, name="robots"),
 ]
 
+guide = "<slug:company>/<slug:guide>/"
 urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
+    path("about/", views.about, name="about"),
+    path("tags/<slug:slug>/", views.tag, name="tag"),
     path("<slug:company>/", views.company, name="company"),
-    path("<slug:company>/<slug:guide>/", views.guide, name="guide"),
+    path(guide, views.guide, name="guide"),
+    path(guide + "step/<int:position>/", views.walkthrough, name="walkthrough"),
+    path(guide + "step/<int:position>/answer/", views.step_answer, name="step_answer"),
+    path(guide + "vote/", views.vote, name="vote"),
+    path(guide + "vote/feedback/", views.vote_feedback, name="vote_feedback"),
+    path(guide + "ask/", views.ask, name="ask"),
     prefix_default_language=False,
 )

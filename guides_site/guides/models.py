@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
+from django.db.models import Case, Count, FloatField, Q, Value, When
+from django.db.models.functions import Cast, Greatest, Sqrt
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
@@ -16,6 +18,8 @@ slug_validator = RegexValidator(
 RESERVED_COMPANY_SLUGS = frozenset(
     {"admin", "about", "tags", "static", "media", "fr", "en", "i18n", "preview", "healthz"}
 )
+
+WILSON_Z = 1.96
 
 
 class ImportedContent(models.Model):
@@ -119,6 +123,23 @@ class GuideQuerySet(models.QuerySet):
     def in_language(self, language):
         return self.filter(language=language)
 
+    def with_votes(self):
+        """Annotate votes_yes, votes_total and helpful_score, the lower bound of the 95%
+        Wilson interval: a fair ranking, where 1 "yes" out of 1 does not beat 180 of 200."""
+        yes = Count("votes", filter=Q(votes__helpful=True))
+        total = Count("votes")
+        n = Cast(total, FloatField())
+        p = Cast(yes, FloatField()) / Greatest(n, Value(1.0))
+        z2 = Value(WILSON_Z**2)
+        score = (
+            p + z2 / (2 * n) - Value(WILSON_Z) * Sqrt(p * (1 - p) / n + z2 / (4 * n * n))
+        ) / (1 + z2 / n)
+        return self.annotate(
+            votes_yes=yes,
+            votes_total=total,
+            helpful_score=Case(When(votes_total=0, then=Value(0.0)), default=score),
+        )
+
 
 class Guide(ImportedContent):
     class Status(models.TextChoices):
@@ -212,3 +233,88 @@ class Step(models.Model):
     def render(self):
         self.body_md = normalise_source(self.body_md)
         self.body_html = render_markdown(self.body_md)
+
+
+class Vote(models.Model):
+    """One reader's answer to "Was this page helpful?"; a changed mind updates the row."""
+
+    class Reason(models.TextChoices):
+        OUTDATED = "outdated", _("It's out of date")
+        UNCLEAR = "unclear", _("It's hard to follow")
+        DID_NOT_WORK = "did_not_work", _("I followed it and it didn't work")
+        MISSING = "missing", _("Information is missing")
+        OTHER = "other", _("Something else")
+
+    guide = models.ForeignKey(Guide, on_delete=models.CASCADE, related_name="votes")
+    visitor = models.CharField(max_length=64)
+    helpful = models.BooleanField(_("helpful"))
+    reason = models.CharField(_("reason"), max_length=20, choices=Reason.choices, blank=True)
+    comment = models.TextField(_("comment"), max_length=1000, blank=True)
+    feedback_sent = models.BooleanField(default=False)
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    changed = models.DateTimeField(_("changed"), auto_now=True)
+
+    class Meta:
+        ordering = ["-changed"]
+        verbose_name = _("vote")
+        verbose_name_plural = _("votes")
+        constraints = [
+            models.UniqueConstraint(fields=["guide", "visitor"], name="one_vote_per_reader")
+        ]
+
+    def __str__(self):
+        return f"{self.guide}: {'yes' if self.helpful else 'needs work'}"
+
+
+class StepFeedback(models.Model):
+    """A reader's answer to "Did this step work?" in step-by-step mode."""
+
+    step = models.ForeignKey(Step, on_delete=models.CASCADE, related_name="feedback")
+    visitor = models.CharField(max_length=64)
+    worked = models.BooleanField(_("worked"))
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    changed = models.DateTimeField(_("changed"), auto_now=True)
+
+    class Meta:
+        ordering = ["-changed"]
+        verbose_name = _("step feedback")
+        verbose_name_plural = _("step feedback")
+        constraints = [
+            models.UniqueConstraint(fields=["step", "visitor"], name="one_answer_per_step_reader")
+        ]
+
+    def __str__(self):
+        return f"{self.step}: {'worked' if self.worked else 'did not work'}"
+
+
+class QuestionQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=Question.Status.PUBLISHED).exclude(answer="")
+
+
+class Question(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for an answer")
+        PUBLISHED = "published", _("Answered and published")
+        REJECTED = "rejected", _("Rejected")
+
+    guide = models.ForeignKey(Guide, on_delete=models.CASCADE, related_name="questions")
+    visitor = models.CharField(max_length=64, blank=True)
+    text = models.TextField(_("question"), max_length=1000)
+    email = models.EmailField(_("e-mail for the answer"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    answer = models.TextField(_("answer"), blank=True)
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    created = models.DateTimeField(_("asked"), auto_now_add=True)
+
+    objects = QuestionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created"]
+        verbose_name = _("question")
+        verbose_name_plural = _("questions")
+
+    def __str__(self):
+        return self.text[:80]

@@ -1,38 +1,292 @@
-from django.db.models import Case, Count, IntegerField, Q, Value, When
+import re
+
+from django.conf import settings
+from django.contrib import messages
+from django.db import IntegrityError, transaction
+from django.db.models import Case, Count, F, IntegerField, Q, Value, When
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse, translate_url
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.vary import vary_on_headers
 
-from .models import Company, Guide
+from . import seo
+from .forms import FeedbackForm, QuestionForm, StepAnswerForm, VoteForm
+from .models import Company, Guide, Question, Step, StepFeedback, Tag, Vote
+from .visitors import ensure_visitor_id, remember_visitor, visitor_id
+
+_BOT_RE = re.compile(r"bot|crawl|spider|slurp|preview|facebookexternalhit|headless", re.I)
+RELATED_GUIDES = 5
 
 
+def _reader_language_first(guides):
+    return guides.annotate(
+        other_language=Case(When(language=get_language(), then=Value(0)), default=Value(1),
+                            output_field=IntegerField())
+    ).order_by("other_language", "title")
+
+
+def _language_links(request, translations=None):
+    """Where the language switcher sends the reader: for a guide, its translations;
+    elsewhere, the same page in each language."""
+    if translations:
+        return sorted(translations.items())
+    return [(code, translate_url(request.path, code)) for code, _name in settings.LANGUAGES]
+
+
+@require_GET
 def home(request):
-    companies = Company.objects.annotate(
-        guide_count=Count("guides", filter=Q(guides__status=Guide.Status.PUBLISHED))
-    ).filter(guide_count__gt=0)
-    return render(request, "guides/home.html", {"companies": companies})
+    guides = Guide.objects.published().in_language(get_language()).select_related("company")
+    context = {
+        "companies": Company.objects.annotate(
+            guide_count=Count("guides", filter=Q(guides__status=Guide.Status.PUBLISHED))
+        ).filter(guide_count__gt=0),
+        "most_viewed": guides.order_by("-view_count", "title")[:6],
+        "most_helpful": guides.with_votes().filter(votes_total__gt=0)
+        .order_by("-helpful_score", "title")[:6],
+        "language_links": _language_links(request),
+        "breadcrumbs": seo.breadcrumbs(request),
+    }
+    return render(request, "guides/home.html", context)
 
 
+@require_GET
+def about(request):
+    return render(request, "guides/about.html", {
+        "language_links": _language_links(request),
+        "breadcrumbs": seo.breadcrumbs(request, (_("About"), request.path)),
+    })
+
+
+@require_GET
 def company(request, company):
     company = get_object_or_404(Company.objects.prefetch_related("contacts"), slug=company)
-    # The reader's language first, then the others.
-    guides = (
-        company.guides.published()
-        .annotate(other_language=Case(When(language=get_language(), then=Value(0)),
-                                      default=Value(1), output_field=IntegerField()))
-        .order_by("other_language", "title")
+    guides = _reader_language_first(company.guides.published())
+    return render(request, "guides/company.html", {
+        "company": company,
+        "guides": guides,
+        "language_links": _language_links(request),
+        "breadcrumbs": seo.breadcrumbs(request, (company.name, company.get_absolute_url())),
+    })
+
+
+@require_GET
+def tag(request, slug):
+    tag = get_object_or_404(Tag, slug=slug)
+    guides = _reader_language_first(tag.guides.published().select_related("company"))
+    if not guides:
+        raise Http404("No published guide has this tag.")
+    return render(request, "guides/tag.html", {
+        "tag": tag,
+        "guides": guides,
+        "language_links": _language_links(request),
+        "breadcrumbs": seo.breadcrumbs(request, (tag.name, request.path)),
+    })
+
+
+def _get_guide(company, slug):
+    """The published guide in the page's language, or 404."""
+    return get_object_or_404(
+        Guide.objects.published().select_related("company"),
+        company__slug=company, slug=slug, language=get_language(),
     )
-    return render(request, "guides/company.html", {"company": company, "guides": guides})
 
 
+def _guide_context(request, guide):
+    visitor = visitor_id(request)
+    translations = {
+        g.language: g.get_absolute_url()
+        for g in Guide.objects.published().filter(translation_key=guide.translation_key)
+        .select_related("company")
+    } if guide.translation_key else {}
+    translations.setdefault(guide.language, guide.get_absolute_url())
+    return {
+        "guide": guide,
+        "company": guide.company,
+        "steps": guide.steps.all(),
+        "tags": guide.tags.all(),
+        "contacts": guide.company.contacts.all(),
+        "related": guide.company.guides.published().in_language(guide.language)
+        .exclude(pk=guide.pk).order_by("-view_count", "title")[:RELATED_GUIDES],
+        "answered_questions": guide.questions.published().order_by("-answered_at"),
+        "translations": translations,
+        "language_links": _language_links(request, translations),
+        **_vote_context(guide, visitor),
+        "question_form": QuestionForm(),
+        "breadcrumbs": seo.breadcrumbs(
+            request, (guide.company.name, guide.company.get_absolute_url()),
+            (guide.title, guide.get_absolute_url()),
+        ),
+    }
+
+
+def _vote_context(guide, visitor):
+    counts = guide.votes.aggregate(yes=Count("pk", filter=Q(helpful=True)), total=Count("pk"))
+    vote = guide.votes.filter(visitor=visitor).first() if visitor else None
+    return {
+        "vote": vote,
+        "votes_yes": counts["yes"],
+        "votes_total": counts["total"],
+        "votes_percent": round(100 * counts["yes"] / counts["total"]) if counts["total"] else 0,
+        "feedback_form": FeedbackForm(),
+    }
+
+
+@require_GET
 def guide(request, company, guide):
-    guides = Guide.objects.published().select_related("company").filter(
-        company__slug=company, slug=guide
-    )
-    found = guides.filter(language=get_language()).prefetch_related("steps", "tags").first()
+    found = Guide.objects.published().select_related("company").filter(
+        company__slug=company, slug=guide, language=get_language()
+    ).first()
     if found is None:
-        # The slug exists in another language: send the reader to that page.
-        other = guides.first()
+        # The address exists in another language: send the reader to it.
+        other = Guide.objects.published().select_related("company").filter(
+            company__slug=company, slug=guide
+        ).first()
         if other is None:
-            return render(request, "404.html", status=404)
-        return redirect(other, permanent=False)
-    return render(request, "guides/guide.html", {"guide": found, "steps": found.steps.all()})
+            raise Http404("No such guide.")
+        return redirect(other)
+    if not _BOT_RE.search(request.headers.get("User-Agent", "")):
+        Guide.objects.filter(pk=found.pk).update(view_count=F("view_count") + 1)
+        found.view_count += 1
+    return render(request, "guides/guide.html", _guide_context(request, found))
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+def walkthrough(request, company, guide, position):
+    guide = _get_guide(company, guide)
+    steps = list(guide.steps.all())
+    if not 1 <= position <= len(steps):
+        raise Http404("No such step.")
+    step = steps[position - 1]
+    visitor = visitor_id(request)
+    context = {
+        "guide": guide,
+        "company": guide.company,
+        "step": step,
+        "total": len(steps),
+        "previous_url": _step_url(guide, position - 1) if position > 1 else None,
+        "next_url": _step_url(guide, position + 1) if position < len(steps) else None,
+        "answer": step.feedback.filter(visitor=visitor).first() if visitor else None,
+        "contacts": guide.company.contacts.all(),
+        "breadcrumbs": seo.breadcrumbs(
+            request, (guide.company.name, guide.company.get_absolute_url()),
+            (guide.title, guide.get_absolute_url()),
+            (_("Step %(number)s") % {"number": position}, request.path),
+        ),
+    }
+    if request.htmx and not request.htmx.history_restore_request:
+        return render(request, "guides/_walkthrough.html", context)
+    return render(request, "guides/walkthrough.html", context)
+
+
+def _step_url(guide, position):
+    return reverse("walkthrough", args=[guide.company.slug, guide.slug, position])
+
+
+def _save_per_visitor(model, lookup, values):
+    """Create or update a reader's row; a concurrent first write by the same reader
+    (a double click) loses the race on the unique constraint and becomes an update."""
+    try:
+        with transaction.atomic():
+            model.objects.update_or_create(**lookup, defaults=values)
+    except IntegrityError:
+        model.objects.filter(**lookup).update(**values)
+
+
+@require_POST
+def vote(request, company, guide):
+    guide = _get_guide(company, guide)
+    form = VoteForm(request.POST)
+    visitor = ensure_visitor_id(request)
+    if form.is_valid():
+        _save_per_visitor(Vote, {"guide": guide, "visitor": visitor},
+                          {"helpful": form.is_helpful})
+    return _vote_response(request, guide, visitor, form)
+
+
+@require_POST
+def vote_feedback(request, company, guide):
+    guide = _get_guide(company, guide)
+    visitor = ensure_visitor_id(request)
+    form = FeedbackForm(request.POST)
+    if form.is_valid():
+        updated = Vote.objects.filter(guide=guide, visitor=visitor, helpful=False).update(
+            reason=form.cleaned_data["reason"], comment=form.cleaned_data["comment"],
+            feedback_sent=True,
+        )
+        if not updated:  # feedback without a vote first (e.g. an expired cookie)
+            _save_per_visitor(Vote, {"guide": guide, "visitor": visitor}, {
+                "helpful": False, "reason": form.cleaned_data["reason"],
+                "comment": form.cleaned_data["comment"], "feedback_sent": True,
+            })
+    return _vote_response(request, guide, visitor, feedback_form=form)
+
+
+def _vote_response(request, guide, visitor, form=None, feedback_form=None):
+    if request.htmx:
+        context = {"guide": guide, **_vote_context(guide, visitor), "swapped": True}
+        if feedback_form is not None and not feedback_form.is_valid():
+            context["feedback_form"] = feedback_form
+        if form is not None and not form.is_valid():
+            context["vote_error"] = _("Please choose Yes or Needs work.")
+        response = render(request, "guides/_vote.html", context)
+    else:
+        response = redirect(guide.get_absolute_url() + "#helpful")
+    return remember_visitor(request, response)
+
+
+@require_POST
+def step_answer(request, company, guide, position):
+    guide = _get_guide(company, guide)
+    step = get_object_or_404(Step, guide=guide, position=position)
+    visitor = ensure_visitor_id(request)
+    form = StepAnswerForm(request.POST)
+    if form.is_valid():
+        _save_per_visitor(StepFeedback, {"step": step, "visitor": visitor},
+                          {"worked": form.cleaned_data["worked"] == "yes"})
+    if request.htmx:
+        response = render(request, "guides/_step_answer.html", {
+            "guide": guide, "step": step, "swapped": True,
+            "answer": step.feedback.filter(visitor=visitor).first(),
+        })
+    else:
+        response = redirect(_step_url(guide, position) + "#step-answer")
+    return remember_visitor(request, response)
+
+
+@require_POST
+def ask(request, company, guide):
+    guide = _get_guide(company, guide)
+    visitor = ensure_visitor_id(request)
+    form = QuestionForm(request.POST)
+    sent = form.is_valid()
+    if sent and not form.is_bot:
+        Question.objects.create(guide=guide, visitor=visitor, text=form.cleaned_data["text"],
+                                email=form.cleaned_data["email"])
+    if request.htmx:
+        response = render(request, "guides/_question.html", {
+            "guide": guide, "question_form": QuestionForm() if sent else form,
+            "question_sent": sent, "swapped": True,
+        })
+    elif sent:
+        messages.success(request, _("Thank you. Your question was sent to our editors."),
+                         extra_tags="question")
+        response = redirect(guide.get_absolute_url() + "#ask")
+    else:
+        context = _guide_context(request, guide)
+        context["question_form"] = form
+        response = render(request, "guides/guide.html", context)
+    return remember_visitor(request, response)
+
+
+@require_GET
+def robots_txt(request):
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")

@@ -1,0 +1,82 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import Question, Vote
+
+YES_NO = [("yes", _("Yes")), ("no", _("No"))]
+
+
+class DescribedErrorsMixin:
+    """Point each invalid field at its error message, so screen readers read it out."""
+
+    def full_clean(self):
+        super().full_clean()
+        for name in self.errors:
+            if name in self.fields:
+                described_by = [f"{self[name].auto_id}_error"]
+                if self.fields[name].help_text:
+                    described_by.append(f"{self[name].auto_id}_helptext")
+                self.fields[name].widget.attrs["aria-describedby"] = " ".join(described_by)
+
+
+class VoteForm(forms.Form):
+    helpful = forms.ChoiceField(choices=YES_NO)
+
+    @property
+    def is_helpful(self):
+        return self.cleaned_data["helpful"] == "yes"
+
+
+class FeedbackForm(DescribedErrorsMixin, forms.Form):
+    reason = forms.ChoiceField(
+        label=_("What went wrong?"), choices=Vote.Reason.choices, required=False,
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label=_("Tell us more (optional)"), max_length=1000, required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class StepAnswerForm(forms.Form):
+    worked = forms.ChoiceField(choices=YES_NO)
+
+
+class QuestionForm(DescribedErrorsMixin, forms.ModelForm):
+    # A field people never see (hidden by CSS and from assistive technology); bots fill it in.
+    website = forms.CharField(
+        required=False, label=_("Leave this field empty"),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+
+    class Meta:
+        model = Question
+        fields = ["text", "email"]
+        labels = {
+            "text": _("Your question"),
+            "email": _("Your e-mail, if you would like the answer (optional)"),
+        }
+        help_texts = {
+            "text": _("Between 10 and 1,000 characters. Please leave out account numbers "
+                      "and passwords."),
+        }
+        widgets = {"text": forms.Textarea(attrs={"rows": 4, "minlength": 10})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["text"].min_length = 10
+        self.fields["text"].max_length = 1000
+        self.fields["text"].validators.append(self._min_length)
+        self.fields["email"].widget.attrs["autocomplete"] = "email"
+        for field in self.fields.values():
+            field.error_messages.setdefault("required", _("Please write your question."))
+
+    def _min_length(self, value):
+        if len(value) < 10:
+            raise forms.ValidationError(
+                _("Please write at least 10 characters so we can understand the question.")
+            )
+
+    @property
+    def is_bot(self):
+        return bool(self.cleaned_data.get("website"))

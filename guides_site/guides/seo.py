@@ -1,0 +1,67 @@
+"""Breadcrumbs and structured data (JSON-LD) for search engines."""
+
+from html import unescape
+
+from django.urls import reverse
+from django.utils.html import strip_tags
+from django.utils.translation import gettext as _
+
+
+def breadcrumbs(request, *crumbs):
+    """[(name, url)] from the home page down to the current page."""
+    return [(_("Home"), reverse("home")), *crumbs]
+
+
+def breadcrumb_list(request, crumbs):
+    return {
+        "@context": "https://schema.org",
+        "@type": "BreadcrumbList",
+        "itemListElement": [
+            {"@type": "ListItem", "position": position, "name": str(name),
+             "item": request.build_absolute_uri(url)}
+            for position, (name, url) in enumerate(crumbs, start=1)
+        ],
+    }
+
+
+def how_to(request, guide, steps):
+    data = {
+        "@context": "https://schema.org",
+        "@type": "HowTo",
+        "name": guide.title,
+        "inLanguage": guide.language,
+        "url": request.build_absolute_uri(guide.get_absolute_url()),
+        "datePublished": guide.published.isoformat(),
+        "step": [
+            {"@type": "HowToStep", "position": step.position,
+             "url": request.build_absolute_uri(
+                 reverse("walkthrough", args=[guide.company.slug, guide.slug, step.position])),
+             "text": _plain_text(step.body_html)}
+            for step in steps
+        ],
+    }
+    if guide.summary:
+        data["description"] = guide.summary
+    if guide.updated:
+        data["dateModified"] = guide.updated.isoformat()
+    if guide.author:
+        data["author"] = {"@type": "Person", "name": guide.author}
+    return data
+
+
+def qa_page(questions):
+    return {
+        "@context": "https://schema.org",
+        "@type": "QAPage",
+        "mainEntity": [
+            {"@type": "Question", "name": q.text[:110], "text": q.text,
+             "dateCreated": q.created.isoformat(), "answerCount": 1,
+             "acceptedAnswer": {"@type": "Answer", "text": q.answer,
+                                "dateCreated": (q.answered_at or q.created).isoformat()}}
+            for q in questions
+        ],
+    }
+
+
+def _plain_text(html):
+    return " ".join(unescape(strip_tags(html)).split())
