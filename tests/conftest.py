@@ -1,4 +1,16 @@
+import os
+from io import StringIO
+
 import pytest
+from django.conf import settings
+from django.core.management import call_command
+
+CHROMIUM = "/usr/bin/chromium"
+# Without these, Chromium tries to reach Google's services, which this network refuses.
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
 
 
 @pytest.fixture(autouse=True)
@@ -8,3 +20,56 @@ def _clear_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def sample_content(db):
+    """The real content/ folder, imported."""
+    call_command("import_content", str(settings.CONTENT_DIR), stdout=StringIO())
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not os.path.exists(CHROMIUM):
+        message = (f"Browser tests need Chromium at {CHROMIUM}: install it with "
+                   "`sudo apt-get install chromium`.")
+        if os.environ.get("REQUIRE_BROWSER"):
+            pytest.fail(message + " REQUIRE_BROWSER is set, so this is a failure.")
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop in the test thread; the ORM calls the
+    # tests make around it are still synchronous.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+def _open_page(browser, *, javascript=True, locale="en-GB"):
+    context = browser.new_context(java_script_enabled=javascript, locale=locale)
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    page.console_errors = []
+    page.on("console", lambda m: m.type == "error" and page.console_errors.append(m.text))
+    page.on("pageerror", lambda e: page.console_errors.append(str(e)))
+    return context, page
+
+
+@pytest.fixture
+def page(browser, live_server):
+    """A Chromium page with JavaScript; the test fails if any console error appears."""
+    context, page = _open_page(browser)
+    yield page
+    errors = page.console_errors
+    context.close()
+    assert errors == []
+
+
+@pytest.fixture
+def nojs_page(browser, live_server):
+    """A Chromium page with JavaScript disabled."""
+    context, page = _open_page(browser, javascript=False)
+    yield page
+    context.close()

@@ -64,12 +64,9 @@ class QuestionForm(DescribedErrorsMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["text"].min_length = 10
-        self.fields["text"].max_length = 1000
         self.fields["text"].validators.append(self._min_length)
         self.fields["email"].widget.attrs["autocomplete"] = "email"
-        for field in self.fields.values():
-            field.error_messages.setdefault("required", _("Please write your question."))
+        self.fields["text"].error_messages["required"] = _("Please write your question.")
 
     def _min_length(self, value):
         if len(value) < 10:
