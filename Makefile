@@ -38,7 +38,7 @@ import: install
 # Rebuild the French catalogue after changing interface strings (needs GNU gettext).
 messages: install
 	$(BIN)/python manage.py makemessages --locale fr --ignore ".venv/*" --ignore "bench/*"
-	$(BIN)/python manage.py compilemessages --locale fr
+	$(BIN)/python manage.py compilemessages --locale fr --ignore ".venv"
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

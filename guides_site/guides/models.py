@@ -70,7 +70,9 @@ class ContactChannel(models.Model):
         HELP = "help", _("Help page")
         POST = "post", _("Postal address")
 
-    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="contacts")
+    company = models.ForeignKey(
+        Company, on_delete=models.CASCADE, related_name="contacts", verbose_name=_("company")
+    )
     position = models.PositiveIntegerField(_("position"), default=0)
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     label = models.CharField(_("label"), max_length=100, blank=True)
@@ -146,7 +148,9 @@ class Guide(ImportedContent):
         DRAFT = "draft", _("Draft")
         PUBLISHED = "published", _("Published")
 
-    company = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="guides")
+    company = models.ForeignKey(
+        Company, on_delete=models.PROTECT, related_name="guides", verbose_name=_("company")
+    )
     title = models.CharField(_("title"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=100, validators=[slug_validator])
     language = models.CharField(
@@ -210,7 +214,9 @@ class Guide(ImportedContent):
 
 
 class Step(models.Model):
-    guide = models.ForeignKey(Guide, on_delete=models.CASCADE, related_name="steps")
+    guide = models.ForeignKey(
+        Guide, on_delete=models.CASCADE, related_name="steps", verbose_name=_("guide")
+    )
     position = models.PositiveIntegerField(_("position"))
     body_md = models.TextField(_("text (Markdown)"))
     body_html = models.TextField(editable=False, blank=True)
@@ -245,7 +251,9 @@ class Vote(models.Model):
         MISSING = "missing", _("Information is missing")
         OTHER = "other", _("Something else")
 
-    guide = models.ForeignKey(Guide, on_delete=models.CASCADE, related_name="votes")
+    guide = models.ForeignKey(
+        Guide, on_delete=models.CASCADE, related_name="votes", verbose_name=_("guide")
+    )
     visitor = models.CharField(max_length=64)
     helpful = models.BooleanField(_("helpful"))
     reason = models.CharField(_("reason"), max_length=20, choices=Reason.choices, blank=True)
@@ -269,7 +277,9 @@ class Vote(models.Model):
 class StepFeedback(models.Model):
     """A reader's answer to "Did this step work?" in step-by-step mode."""
 
-    step = models.ForeignKey(Step, on_delete=models.CASCADE, related_name="feedback")
+    step = models.ForeignKey(
+        Step, on_delete=models.CASCADE, related_name="feedback", verbose_name=_("step")
+    )
     visitor = models.CharField(max_length=64)
     worked = models.BooleanField(_("worked"))
     created = models.DateTimeField(_("created"), auto_now_add=True)
@@ -298,7 +308,9 @@ class Question(models.Model):
         PUBLISHED = "published", _("Answered and published")
         REJECTED = "rejected", _("Rejected")
 
-    guide = models.ForeignKey(Guide, on_delete=models.CASCADE, related_name="questions")
+    guide = models.ForeignKey(
+        Guide, on_delete=models.CASCADE, related_name="questions", verbose_name=_("guide")
+    )
     visitor = models.CharField(max_length=64, blank=True)
     text = models.TextField(_("question"), max_length=1000)
     email = models.EmailField(_("e-mail for the answer"), blank=True)
