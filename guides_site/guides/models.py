@@ -1,7 +1,18 @@
+from datetime import date
+
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import Case, Count, FloatField, Q, Value, When
+from django.db.models import (
+    Case,
+    F,
+    FloatField,
+    IntegerField,
+    OuterRef,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Cast, Greatest, Sqrt
 from django.urls import reverse
 from django.utils import translation
@@ -20,6 +31,13 @@ RESERVED_COMPANY_SLUGS = frozenset(
 )
 
 WILSON_Z = 1.96
+
+
+class SubqueryCount(Subquery):
+    """The number of rows of a correlated subquery, without joins that multiply rows."""
+
+    template = "(SELECT COUNT(*) FROM (%(subquery)s) _count)"
+    output_field = IntegerField()
 
 
 class ImportedContent(models.Model):
@@ -128,18 +146,18 @@ class GuideQuerySet(models.QuerySet):
     def with_votes(self):
         """Annotate votes_yes, votes_total and helpful_score, the lower bound of the 95%
         Wilson interval: a fair ranking, where 1 "yes" out of 1 does not beat 180 of 200."""
-        yes = Count("votes", filter=Q(votes__helpful=True))
-        total = Count("votes")
-        n = Cast(total, FloatField())
-        p = Cast(yes, FloatField()) / Greatest(n, Value(1.0))
+        votes = Vote.objects.filter(guide=OuterRef("pk")).values("pk")
+        annotated = self.annotate(
+            votes_yes=SubqueryCount(votes.filter(helpful=True)), votes_total=SubqueryCount(votes)
+        )
+        n = Cast(F("votes_total"), FloatField())
+        p = Cast(F("votes_yes"), FloatField()) / Greatest(n, Value(1.0))
         z2 = Value(WILSON_Z**2)
         score = (
             p + z2 / (2 * n) - Value(WILSON_Z) * Sqrt(p * (1 - p) / n + z2 / (4 * n * n))
         ) / (1 + z2 / n)
-        return self.annotate(
-            votes_yes=yes,
-            votes_total=total,
-            helpful_score=Case(When(votes_total=0, then=Value(0.0)), default=score),
+        return annotated.annotate(
+            helpful_score=Case(When(votes_total=0, then=Value(0.0)), default=score)
         )
 
 
@@ -169,7 +187,7 @@ class Guide(ImportedContent):
     closing_md = models.TextField(_("closing section (Markdown)"), blank=True)
     closing_html = models.TextField(editable=False, blank=True)
     author = models.CharField(_("author"), max_length=100, blank=True)
-    published = models.DateField(_("published"))
+    published = models.DateField(_("published"), default=date.today)
     updated = models.DateField(_("updated"), null=True, blank=True)
     tags = models.ManyToManyField(Tag, related_name="guides", blank=True, verbose_name=_("tags"))
     status = models.CharField(
@@ -330,3 +348,26 @@ class Question(models.Model):
 
     def __str__(self):
         return self.text[:80]
+
+
+class VoteReset(models.Model):
+    """A record that an editor cleared a guide's votes after rewriting it."""
+
+    guide = models.ForeignKey(
+        Guide, on_delete=models.CASCADE, related_name="vote_resets", verbose_name=_("guide")
+    )
+    reset_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+        verbose_name=_("reset by"),
+    )
+    reset_at = models.DateTimeField(_("reset at"), auto_now_add=True)
+    votes_yes = models.PositiveIntegerField(_("“yes” votes cleared"))
+    votes_no = models.PositiveIntegerField(_("“needs work” votes cleared"))
+
+    class Meta:
+        ordering = ["-reset_at"]
+        verbose_name = _("vote reset")
+        verbose_name_plural = _("vote resets")
+
+    def __str__(self):
+        return f"{self.guide} — {self.reset_at:%Y-%m-%d}"

@@ -94,7 +94,7 @@ def _get_guide(company, slug):
     )
 
 
-def _guide_context(request, guide):
+def guide_page_context(request, guide):
     visitor = visitor_id(request)
     translations = {
         g.language: g.get_absolute_url()
@@ -150,7 +150,7 @@ def guide(request, company, guide):
     if not _BOT_RE.search(request.headers.get("User-Agent", "")):
         Guide.objects.filter(pk=found.pk).update(view_count=F("view_count") + 1)
         found.view_count += 1
-    return render(request, "guides/guide.html", _guide_context(request, found))
+    return render(request, "guides/guide.html", guide_page_context(request, found))
 
 
 @require_GET
@@ -276,7 +276,7 @@ def ask(request, company, guide):
                          extra_tags="question")
         response = redirect(guide.get_absolute_url() + "#ask")
     else:
-        context = _guide_context(request, guide)
+        context = guide_page_context(request, guide)
         context["question_form"] = form
         response = render(request, "guides/guide.html", context)
     return remember_visitor(request, response)

@@ -1,0 +1,400 @@
+from adminsortable2.admin import SortableAdminBase, SortableStackedInline, SortableTabularInline
+from django import forms
+from django.contrib import admin, messages
+from django.db import transaction
+from django.db.models import Count, F, FloatField, OuterRef, Q
+from django.db.models.functions import Cast
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from guides_site.content.rendering import render_markdown
+
+from .views import guide_page_context
+from .models import (
+    Company,
+    ContactChannel,
+    Guide,
+    Question,
+    Step,
+    StepFeedback,
+    SubqueryCount,
+    Tag,
+    Vote,
+    VoteReset,
+)
+
+NEEDS_ATTENTION_MIN_VOTES = 10
+
+
+class MarkdownWidget(forms.Textarea):
+    """A Markdown textarea with a live preview of the sanitised HTML, rendered by the
+    server (the same code as on import) as the editor types."""
+
+    template_name = "admin/guides/markdown_widget.html"
+
+    class Media:
+        js = ["django_htmx/htmx-2.min.js", "admin/guides/markdown-preview.js"]
+        css = {"all": ["admin/guides/markdown.css"]}
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"]["attrs"].update({
+            "hx-post": reverse("admin:guides_markdown_preview"),
+            "hx-trigger": "input changed delay:400ms",
+            "hx-target": "next .markdown-preview",
+            "hx-sync": "this:replace",
+        })
+        context["widget"]["preview_html"] = render_markdown(value or "")
+        return context
+
+
+class MarkdownFieldsMixin:
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name.endswith("_md"):
+            kwargs["widget"] = MarkdownWidget(attrs={"rows": 4 if db_field.name == "body_md" else 6})
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+
+class ContactChannelInline(SortableTabularInline):
+    model = ContactChannel
+    ordering = ["position"]
+    fields = ["kind", "label", "value", "hours", "position"]
+    extra = 0
+
+
+@admin.register(Company)
+class CompanyAdmin(MarkdownFieldsMixin, SortableAdminBase, admin.ModelAdmin):
+    list_display = ["name", "slug", "guide_count", "website"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    fields = ["name", "slug", "website", "about_md", "edited_since_import"]
+    readonly_fields = ["edited_since_import"]
+    inlines = [ContactChannelInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(guide_count=Count("guides"))
+
+    @admin.display(description=_("guides"), ordering="guide_count")
+    def guide_count(self, company):
+        return company.guide_count
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if change and (form.has_changed() or any(f.has_changed() for f in formsets)):
+            Company.objects.filter(pk=form.instance.pk).update(edited_since_import=True)
+
+
+class StepInline(SortableStackedInline):
+    model = Step
+    ordering = ["position"]
+    fields = ["body_md", "position"]
+    extra = 0
+
+
+class NeedsAttentionFilter(admin.SimpleListFilter):
+    title = _("needs attention")
+    parameter_name = "attention"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Yes: readers unhappy or questions waiting"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(
+                Q(votes_total__gte=NEEDS_ATTENTION_MIN_VOTES, votes_yes__lt=F("votes_total") / 2.0)
+                | Q(questions_waiting__gt=0)
+            )
+        return queryset
+
+
+@admin.register(Guide)
+class GuideAdmin(MarkdownFieldsMixin, SortableAdminBase, admin.ModelAdmin):
+    list_display = [
+        "title", "company", "language", "status", "step_count", "view_count", "votes_total",
+        "helpful_share", "helpful_score_display", "questions_waiting", "updated",
+    ]
+    list_filter = ["company", "language", "status", NeedsAttentionFilter]
+    list_select_related = ["company"]
+    search_fields = ["title", "steps__body_md"]
+    prepopulated_fields = {"slug": ["title"]}
+    autocomplete_fields = ["company"]
+    filter_horizontal = ["tags"]
+    readonly_fields = ["view_count", "source_path", "edited_since_import", "updated"]
+    fieldsets = [
+        (None, {"fields": ["company", "title", "slug", "language", "status", "summary"]}),
+        (_("Text"), {"fields": ["intro_md", "closing_md"]}),
+        (_("Details"), {"fields": ["author", "published", "updated", "tags", "translation_key"]}),
+        (_("Import"), {"classes": ["collapse"],
+                       "fields": ["source_path", "edited_since_import", "view_count"]}),
+    ]
+    inlines = [StepInline]
+    actions = ["publish", "unpublish", "reset_votes"]
+    change_form_template = "admin/guides/guide/change_form.html"
+
+    def get_queryset(self, request):
+        steps = Step.objects.filter(guide=OuterRef("pk")).values("pk")
+        waiting = Question.objects.filter(
+            guide=OuterRef("pk"), status=Question.Status.PENDING
+        ).values("pk")
+        return (
+            super().get_queryset(request)
+            .with_votes()
+            .annotate(step_count=SubqueryCount(steps), questions_waiting=SubqueryCount(waiting))
+        )
+
+    @admin.display(description=_("steps"), ordering="step_count")
+    def step_count(self, guide):
+        return guide.step_count
+
+    @admin.display(description=_("votes"), ordering="votes_total")
+    def votes_total(self, guide):
+        return guide.votes_total
+
+    @admin.display(description=_("found helpful"), ordering="votes_share")
+    def helpful_share(self, guide):
+        if not guide.votes_total:
+            return "—"
+        return f"{round(100 * guide.votes_yes / guide.votes_total)}%"
+
+    @admin.display(description=_("ranking score"), ordering="helpful_score")
+    def helpful_score_display(self, guide):
+        return f"{guide.helpful_score:.2f}"
+
+    @admin.display(description=_("questions waiting"), ordering="questions_waiting")
+    def questions_waiting(self, guide):
+        return guide.questions_waiting
+
+    def get_urls(self):
+        return [
+            path("markdown-preview/", self.admin_site.admin_view(self.markdown_preview),
+                 name="guides_markdown_preview"),
+            path("<int:pk>/preview/", self.admin_site.admin_view(self.preview_page),
+                 name="guides_guide_preview"),
+            *super().get_urls(),
+        ]
+
+    def markdown_preview(self, request):
+        """Render Markdown exactly as an import or a save would (staff only)."""
+        if request.method != "POST":
+            return HttpResponse(status=405)
+        # htmx posts the whole form and names the textarea that changed.
+        source = request.POST.get(request.headers.get("HX-Trigger-Name", ""), "")
+        return HttpResponse(render_markdown(source))
+
+    def preview_page(self, request, pk):
+        """A draft, shown to staff as readers will see it once published."""
+        guide = get_object_or_404(Guide.objects.select_related("company"), pk=pk)
+        if not self.has_view_permission(request, guide):
+            return HttpResponse(status=403)
+        context = guide_page_context(request, guide)
+        context["is_preview"] = True
+        return TemplateResponse(request, "guides/guide.html", context)
+
+    def view_on_site(self, guide):
+        if guide.is_published:
+            return guide.get_absolute_url()
+        return reverse("admin:guides_guide_preview", args=[guide.pk])
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = extra_context or {}
+        guide = Guide.objects.filter(pk=object_id).first() if object_id.isdigit() else None
+        if guide is not None:
+            extra_context["stuck_steps"] = (
+                guide.steps.annotate(
+                    worked=Count("feedback", filter=Q(feedback__worked=True)),
+                    failed=Count("feedback", filter=Q(feedback__worked=False)),
+                )
+                .filter(Q(worked__gt=0) | Q(failed__gt=0))
+                .annotate(failed_share=Cast("failed", FloatField()) / (F("worked") + F("failed")))
+                .order_by("-failed_share", "-failed", "position")
+            )
+            extra_context["needs_work"] = guide.votes.filter(helpful=False).order_by("-changed")
+            extra_context["vote_resets"] = guide.vote_resets.select_related("reset_by")
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def save_model(self, request, obj, form, change):
+        if change and form.has_changed():
+            obj.updated = timezone.localdate()
+            obj.edited_since_import = True
+        super().save_model(request, obj, form, change)
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not Step:
+            return super().save_formset(request, form, formset, change)
+        _save_steps_in_order(form.instance, formset)
+        if change and formset.has_changed():
+            Guide.objects.filter(pk=form.instance.pk).update(
+                updated=timezone.localdate(), edited_since_import=True
+            )
+
+    @admin.action(description=_("Publish the selected guides"), permissions=["change"])
+    def publish(self, request, queryset):
+        self._set_status(request, queryset, Guide.Status.PUBLISHED)
+
+    @admin.action(description=_("Unpublish the selected guides"), permissions=["change"])
+    def unpublish(self, request, queryset):
+        self._set_status(request, queryset, Guide.Status.DRAFT)
+
+    def _set_status(self, request, queryset, status):
+        for guide in queryset:
+            guide.status = status
+            guide.edited_since_import = True
+            guide.save(update_fields=["status", "edited_since_import"])
+            self.log_change(request, guide, [{"changed": {"fields": ["status"]}}])
+        self.message_user(request, ngettext("%d guide updated.", "%d guides updated.",
+                                            len(queryset)) % len(queryset), messages.SUCCESS)
+
+    @admin.action(description=_("Reset the votes of the selected guides (after a rewrite)"),
+                  permissions=["change"])
+    def reset_votes(self, request, queryset):
+        with transaction.atomic():
+            for guide in queryset:
+                counts = guide.votes.aggregate(yes=Count("pk", filter=Q(helpful=True)),
+                                               no=Count("pk", filter=Q(helpful=False)))
+                guide.votes.all().delete()
+                VoteReset.objects.create(guide=guide, reset_by=request.user,
+                                         votes_yes=counts["yes"], votes_no=counts["no"])
+                self.log_change(request, guide, _("Votes reset: %(yes)d yes, %(no)d needs work")
+                                % counts)
+        self.message_user(request, _("Votes reset. The old counts are kept in “Vote resets”."),
+                          messages.SUCCESS)
+
+
+def _save_steps_in_order(guide, formset):
+    """Save the steps in the order the editor left them, numbered 1..n.
+
+    Positions are unique per guide, so the existing steps are first moved out of the way;
+    otherwise swapping two steps would collide halfway.
+    """
+    formset.save(commit=False)
+    for step in formset.deleted_objects:
+        step.delete()
+    kept = [
+        f for f in formset.forms
+        if (f.instance.pk or f.has_changed()) and not f.cleaned_data.get("DELETE")
+    ]
+    kept.sort(key=lambda f: (f.cleaned_data.get("position") or 10**9, f.instance.pk or 10**9))
+    parked = Step.objects.filter(guide=guide).order_by("-position")
+    offset = (parked.values_list("position", flat=True).first() or 0) + len(kept) + 1
+    parked.update(position=F("position") + offset)
+    for position, step_form in enumerate(kept, start=1):
+        step = step_form.instance
+        step.guide = guide
+        step.position = position
+        step.save()
+
+
+@admin.register(Tag)
+class TagAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "guide_count"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(guide_count=Count("guides"))
+
+    @admin.display(description=_("guides"), ordering="guide_count")
+    def guide_count(self, tag):
+        return tag.guide_count
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Readers' input: editors look and filter, they don't rewrite what readers said."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Vote)
+class VoteAdmin(ReadOnlyAdmin):
+    list_display = ["guide", "helpful", "reason", "comment", "changed"]
+    list_filter = ["helpful", "reason", "changed", "guide"]
+    list_select_related = ["guide"]
+    search_fields = ["comment", "guide__title"]
+    date_hierarchy = "changed"
+    exclude = ["visitor"]
+
+
+@admin.register(StepFeedback)
+class StepFeedbackAdmin(ReadOnlyAdmin):
+    list_display = ["step", "worked", "changed"]
+    list_filter = ["worked", "changed", "step__guide"]
+    list_select_related = ["step__guide"]
+    date_hierarchy = "changed"
+    exclude = ["visitor"]
+
+
+@admin.register(VoteReset)
+class VoteResetAdmin(ReadOnlyAdmin):
+    list_display = ["guide", "reset_by", "reset_at", "votes_yes", "votes_no"]
+    list_filter = ["reset_at"]
+    list_select_related = ["guide", "reset_by"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Question)
+class QuestionAdmin(admin.ModelAdmin):
+    list_display = ["short_text", "guide", "status", "created", "answered_at"]
+    list_filter = ["status", "guide__language", "guide"]
+    list_select_related = ["guide"]
+    search_fields = ["text", "answer", "guide__title"]
+    readonly_fields = ["guide", "text", "email", "created", "answered_at"]
+    fields = ["guide", "text", "email", "created", "status", "answer", "answered_at"]
+    actions = ["publish", "reject"]
+    date_hierarchy = "created"
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.display(description=_("question"))
+    def short_text(self, question):
+        return format_html("{}", question.text[:90] + ("…" if len(question.text) > 90 else ""))
+
+    def save_model(self, request, obj, form, change):
+        if obj.answer and obj.answered_at is None:
+            obj.answered_at = timezone.now()
+        if obj.status == Question.Status.PUBLISHED and not obj.answer:
+            obj.status = Question.Status.PENDING
+            messages.warning(request, _("A question is published only once it has an answer; "
+                                        "it stays waiting."))
+        super().save_model(request, obj, form, change)
+
+    @admin.action(description=_("Publish the selected answered questions"),
+                  permissions=["change"])
+    def publish(self, request, queryset):
+        answered = queryset.exclude(answer="")
+        count = 0
+        for question in answered:
+            question.status = Question.Status.PUBLISHED
+            question.answered_at = question.answered_at or timezone.now()
+            question.save(update_fields=["status", "answered_at"])
+            self.log_change(request, question, [{"changed": {"fields": ["status"]}}])
+            count += 1
+        skipped = queryset.count() - count
+        self.message_user(request, ngettext("%d question published.", "%d questions published.",
+                                            count) % count, messages.SUCCESS)
+        if skipped:
+            self.message_user(request, ngettext(
+                "%d question has no answer yet and was left waiting.",
+                "%d questions have no answer yet and were left waiting.", skipped) % skipped,
+                messages.WARNING)
+
+    @admin.action(description=_("Reject the selected questions"), permissions=["change"])
+    def reject(self, request, queryset):
+        for question in queryset:
+            question.status = Question.Status.REJECTED
+            question.save(update_fields=["status"])
+            self.log_change(request, question, [{"changed": {"fields": ["status"]}}])
+        self.message_user(request, _("Questions rejected: they will never appear on the site."),
+                          messages.SUCCESS)
