@@ -9,7 +9,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from guides_site.guides.models import Company, Guide, Question, Step, StepFeedback, Vote, VoteReset
+from guides_site.guides.models import Company, Guide, Question, StepFeedback, Vote, VoteReset
 
 from .factories import make_company, make_guide
 
@@ -25,6 +25,10 @@ def editor():
     client.force_login(user)
     client.user = user
     return client
+
+
+def form_errors(response):
+    return re.findall(r"errorlist.*?</ul>", response.content.decode(), re.S)
 
 
 def guide_form_data(guide, steps=None, **changes):
@@ -72,7 +76,7 @@ def test_an_editor_edits_a_step_and_the_html_is_re_rendered(editor):
     response = editor.post(f"/admin/guides/guide/{guide.pk}/change/",
                            guide_form_data(guide, steps))
 
-    assert response.status_code == 302, re.findall(r"errorlist.*?</ul>", response.content.decode(), re.S)
+    assert response.status_code == 302, form_errors(response)
     guide.refresh_from_db()
     assert guide.steps.get(position=2).body_html == "<p>Open <strong>Payments</strong> now.</p>"
     assert guide.edited_since_import
@@ -93,7 +97,7 @@ def test_reordering_steps_keeps_positions_unique_and_consecutive(editor):
 
     response = editor.post(f"/admin/guides/guide/{guide.pk}/change/", data)
 
-    assert response.status_code == 302, re.findall(r"errorlist.*?</ul>", response.content.decode(), re.S)
+    assert response.status_code == 302, form_errors(response)
     assert list(guide.steps.values_list("position", "body_md")) == [
         (1, "Do thing 3."), (2, "Do thing 1."), (3, "Do thing 2."), (4, "A brand new step."),
     ]

@@ -15,7 +15,6 @@ from django.utils.translation import ngettext
 
 from guides_site.content.rendering import render_markdown
 
-from .views import guide_page_context
 from .models import (
     Company,
     ContactChannel,
@@ -28,6 +27,7 @@ from .models import (
     Vote,
     VoteReset,
 )
+from .views import guide_page_context
 
 NEEDS_ATTENTION_MIN_VOTES = 10
 
@@ -57,7 +57,8 @@ class MarkdownWidget(forms.Textarea):
 class MarkdownFieldsMixin:
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name.endswith("_md"):
-            kwargs["widget"] = MarkdownWidget(attrs={"rows": 4 if db_field.name == "body_md" else 6})
+            rows = 4 if db_field.name == "body_md" else 6
+            kwargs["widget"] = MarkdownWidget(attrs={"rows": rows})
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
