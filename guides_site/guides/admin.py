@@ -91,7 +91,7 @@ class CompanyAdmin(MarkdownFieldsMixin, SortableAdminBase, admin.ModelAdmin):
             Company.objects.filter(pk=form.instance.pk).update(edited_since_import=True)
 
 
-class StepInline(SortableStackedInline):
+class StepInline(MarkdownFieldsMixin, SortableStackedInline):
     model = Step
     ordering = ["position"]
     fields = ["body_md", "position"]
