@@ -3,7 +3,7 @@
 import textwrap
 from datetime import date
 
-from guides_site.guides.models import Company, Guide, Step
+from guides_site.guides.models import Company, Guide, Step, Vote
 
 COMPANY_MD = """\
 ---
@@ -76,3 +76,14 @@ def make_guide(company=None, *, steps=3, slug="refund", language="en", **fields)
     for position in range(1, steps + 1):
         Step.objects.create(guide=guide, position=position, body_md=f"Do thing {position}.")
     return guide
+
+
+def add_votes(guide, yes=0, no=0, **fields):
+    """Readers' votes, with the guide's stored counts brought up to date as the site does."""
+    existing = guide.votes.count()
+    Vote.objects.bulk_create(
+        [Vote(guide=guide, visitor=f"reader-{existing + i}", helpful=i < yes, **fields)
+         for i in range(yes + no)]
+    )
+    Guide.refresh_vote_counts(guide.pk)
+    guide.refresh_from_db()

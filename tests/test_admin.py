@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 
 from guides_site.guides.models import Company, Guide, Question, StepFeedback, Vote, VoteReset
 
-from .factories import make_company, make_guide
+from .factories import add_votes, make_company, make_guide
 
 pytestmark = pytest.mark.django_db
 
@@ -137,9 +137,8 @@ def test_drafts_have_a_staff_only_preview(editor):
 def test_the_guide_list_shows_what_needs_attention(editor):
     good = make_guide(title="Good guide")
     bad = make_guide(good.company, slug="bad", title="Bad guide")
-    for index in range(12):
-        Vote.objects.create(guide=good, visitor=f"g{index}", helpful=True)
-        Vote.objects.create(guide=bad, visitor=f"b{index}", helpful=index < 3)
+    add_votes(good, yes=12)
+    add_votes(bad, yes=3, no=9)
     Question.objects.create(guide=good, text="A question waiting here")
 
     html = editor.get("/admin/guides/guide/").content.decode()
@@ -156,11 +155,10 @@ def test_the_guide_list_ranks_by_wilson_lower_bound():
     company = make_company()
     lucky = make_guide(company, slug="lucky")
     solid = make_guide(company, slug="solid")
-    Vote.objects.create(guide=lucky, visitor="only", helpful=True)
-    for index in range(200):
-        Vote.objects.create(guide=solid, visitor=str(index), helpful=index < 180)
+    add_votes(lucky, yes=1)
+    add_votes(solid, yes=180, no=20)
 
-    ranked = list(Guide.objects.with_votes().order_by("-helpful_score")
+    ranked = list(Guide.objects.ranked().order_by("-helpful_score")
                   .values_list("slug", flat=True))
     assert ranked == ["solid", "lucky"]
 
@@ -170,7 +168,7 @@ def test_the_guide_list_runs_as_many_queries_for_200_guides_as_for_10(editor):
         company = make_company(company_slug, company_slug)
         for index in range(count):
             guide = make_guide(company, slug=f"g{index}", steps=1)
-            Vote.objects.create(guide=guide, visitor="v", helpful=True)
+            add_votes(guide, yes=1)
         with CaptureQueriesContext(connection) as queries:
             response = editor.get(f"/admin/guides/guide/?company__id__exact={company.pk}"
                                   "&all=")
@@ -225,12 +223,12 @@ def test_answering_a_question_in_the_form_records_when(editor):
 
 def test_resetting_votes_is_recorded_with_who_and_when(editor):
     guide = make_guide()
-    Vote.objects.create(guide=guide, visitor="a", helpful=True)
-    Vote.objects.create(guide=guide, visitor="b", helpful=False)
+    add_votes(guide, yes=1, no=1)
 
     editor.post("/admin/guides/guide/", {"action": "reset_votes", "_selected_action": [guide.pk]})
 
-    assert guide.votes.count() == 0
+    guide.refresh_from_db()
+    assert guide.votes.count() == guide.votes_total == guide.votes_yes == 0
     reset = VoteReset.objects.get()
     assert (reset.guide, reset.reset_by, reset.votes_yes, reset.votes_no) == (
         guide, editor.user, 1, 1)

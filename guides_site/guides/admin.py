@@ -1,7 +1,7 @@
 from adminsortable2.admin import SortableAdminBase, SortableStackedInline, SortableTabularInline
 from django import forms
 from django.contrib import admin, messages
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Count, F, FloatField, OuterRef, Q
 from django.db.models.functions import Cast
 from django.http import HttpResponse
@@ -56,6 +56,8 @@ class MarkdownWidget(forms.Textarea):
 
 class MarkdownFieldsMixin:
     def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if isinstance(db_field, models.URLField):
+            kwargs["assume_scheme"] = "https"
         if db_field.name.endswith("_md"):
             rows = 4 if db_field.name == "body_md" else 6
             kwargs["widget"] = MarkdownWidget(attrs={"rows": rows})
@@ -145,7 +147,7 @@ class GuideAdmin(MarkdownFieldsMixin, SortableAdminBase, admin.ModelAdmin):
         ).values("pk")
         return (
             super().get_queryset(request)
-            .with_votes()
+            .ranked()
             .annotate(step_count=SubqueryCount(steps), questions_waiting=SubqueryCount(waiting))
         )
 
@@ -259,6 +261,7 @@ class GuideAdmin(MarkdownFieldsMixin, SortableAdminBase, admin.ModelAdmin):
                 counts = guide.votes.aggregate(yes=Count("pk", filter=Q(helpful=True)),
                                                no=Count("pk", filter=Q(helpful=False)))
                 guide.votes.all().delete()
+                Guide.refresh_vote_counts(guide.pk)
                 VoteReset.objects.create(guide=guide, reset_by=request.user,
                                          votes_yes=counts["yes"], votes_no=counts["no"])
                 self.log_change(request, guide, _("Votes reset: %(yes)d yes, %(no)d needs work")
@@ -323,6 +326,16 @@ class VoteAdmin(ReadOnlyAdmin):
     search_fields = ["comment", "guide__title"]
     date_hierarchy = "changed"
     exclude = ["visitor"]
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        Guide.refresh_vote_counts(obj.guide_id)
+
+    def delete_queryset(self, request, queryset):
+        guide_ids = set(queryset.values_list("guide_id", flat=True))
+        super().delete_queryset(request, queryset)
+        for guide_id in guide_ids:
+            Guide.refresh_vote_counts(guide_id)
 
 
 @admin.register(StepFeedback)

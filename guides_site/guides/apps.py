@@ -6,3 +6,6 @@ class GuidesConfig(AppConfig):
     name = "guides_site.guides"
     label = "guides"
     verbose_name = _("Guides")
+
+    def ready(self):
+        from . import signals  # noqa: F401 (connects the receivers)

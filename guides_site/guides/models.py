@@ -59,6 +59,8 @@ class Company(ImportedContent):
     website = models.URLField(_("website"), blank=True)
     about_md = models.TextField(_("about (Markdown)"), blank=True)
     about_html = models.TextField(editable=False, blank=True)
+    # Part of the cache key of every page showing the company or its guides.
+    cache_version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         ordering = ["name"]
@@ -143,20 +145,17 @@ class GuideQuerySet(models.QuerySet):
     def in_language(self, language):
         return self.filter(language=language)
 
-    def with_votes(self):
-        """Annotate votes_yes, votes_total and helpful_score, the lower bound of the 95%
-        Wilson interval: a fair ranking, where 1 "yes" out of 1 does not beat 180 of 200."""
-        votes = Vote.objects.filter(guide=OuterRef("pk")).values("pk")
-        annotated = self.annotate(
-            votes_yes=SubqueryCount(votes.filter(helpful=True)), votes_total=SubqueryCount(votes)
-        )
+    def ranked(self):
+        """Annotate helpful_score, the lower bound of the 95% Wilson interval of the share
+        of readers who found a guide helpful: a fair ranking, where 1 "yes" out of 1 does
+        not beat 180 out of 200."""
         n = Cast(F("votes_total"), FloatField())
         p = Cast(F("votes_yes"), FloatField()) / Greatest(n, Value(1.0))
         z2 = Value(WILSON_Z**2)
         score = (
             p + z2 / (2 * n) - Value(WILSON_Z) * Sqrt(p * (1 - p) / n + z2 / (4 * n * n))
         ) / (1 + z2 / n)
-        return annotated.annotate(
+        return self.annotate(
             helpful_score=Case(When(votes_total=0, then=Value(0.0)), default=score)
         )
 
@@ -194,6 +193,12 @@ class Guide(ImportedContent):
         _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
     )
     view_count = models.PositiveBigIntegerField(_("views"), default=0, editable=False)
+    # Kept equal to the Vote rows by refresh_vote_counts(), so a page shows its result
+    # without counting votes on every view.
+    votes_yes = models.PositiveIntegerField(_("“yes” votes"), default=0, editable=False)
+    votes_total = models.PositiveIntegerField(_("votes"), default=0, editable=False)
+    # Part of every cache key of the guide's page: bumped when anything shown on it changes.
+    cache_version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = GuideQuerySet.as_manager()
 
@@ -229,6 +234,23 @@ class Guide(ImportedContent):
     @property
     def is_published(self):
         return self.status == self.Status.PUBLISHED
+
+    @property
+    def helpful_percent(self):
+        return round(100 * self.votes_yes / self.votes_total) if self.votes_total else 0
+
+    @classmethod
+    def refresh_vote_counts(cls, pk):
+        """Recount a guide's votes from the Vote rows, in one statement.
+
+        Callers that change votes lock the guide row first (select_for_update), so that
+        concurrent recounts of one guide run one after the other and see each other's votes.
+        """
+        votes = Vote.objects.filter(guide=OuterRef("pk")).values("pk")
+        cls.objects.filter(pk=pk).update(
+            votes_yes=SubqueryCount(votes.filter(helpful=True)),
+            votes_total=SubqueryCount(votes),
+        )
 
 
 class Step(models.Model):

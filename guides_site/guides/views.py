@@ -1,12 +1,15 @@
+import hashlib
 import re
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import Case, Count, F, IntegerField, Q, Value, When
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, translate_url
+from django.utils.cache import get_conditional_response, patch_cache_control, quote_etag
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -15,10 +18,13 @@ from django.views.decorators.vary import vary_on_headers
 from . import seo
 from .forms import FeedbackForm, QuestionForm, StepAnswerForm, VoteForm
 from .models import Company, Guide, Question, Step, StepFeedback, Tag, Vote
+from .release import release_id
 from .visitors import ensure_visitor_id, remember_visitor, visitor_id
 
 _BOT_RE = re.compile(r"bot|crawl|spider|slurp|preview|facebookexternalhit|headless", re.I)
 RELATED_GUIDES = 5
+CACHE_SECONDS = 60 * 60 * 24
+RELEASE = release_id()
 
 
 def _reader_language_first(guides):
@@ -44,7 +50,7 @@ def home(request):
             guide_count=Count("guides", filter=Q(guides__status=Guide.Status.PUBLISHED))
         ).filter(guide_count__gt=0),
         "most_viewed": guides.order_by("-view_count", "title")[:6],
-        "most_helpful": guides.with_votes().filter(votes_total__gt=0)
+        "most_helpful": guides.ranked().filter(votes_total__gt=0)
         .order_by("-helpful_score", "title")[:6],
         "language_links": _language_links(request),
         "breadcrumbs": seo.breadcrumbs(request),
@@ -94,14 +100,10 @@ def _get_guide(company, slug):
     )
 
 
-def guide_page_context(request, guide):
-    visitor = visitor_id(request)
-    translations = {
-        g.language: g.get_absolute_url()
-        for g in Guide.objects.published().filter(translation_key=guide.translation_key)
-        .select_related("company")
-    } if guide.translation_key else {}
-    translations.setdefault(guide.language, guide.get_absolute_url())
+def guide_page_context(request, guide, vote=None):
+    """What the guide page shows. Querysets stay lazy: the template evaluates them only
+    when its cached fragments are missing."""
+    translations = _translations(guide)
     return {
         "guide": guide,
         "company": guide.company,
@@ -113,7 +115,7 @@ def guide_page_context(request, guide):
         "answered_questions": guide.questions.published().order_by("-answered_at"),
         "translations": translations,
         "language_links": _language_links(request, translations),
-        **_vote_context(guide, visitor),
+        **_vote_context(guide, vote),
         "question_form": QuestionForm(),
         "breadcrumbs": seo.breadcrumbs(
             request, (guide.company.name, guide.company.get_absolute_url()),
@@ -122,16 +124,46 @@ def guide_page_context(request, guide):
     }
 
 
-def _vote_context(guide, visitor):
-    counts = guide.votes.aggregate(yes=Count("pk", filter=Q(helpful=True)), total=Count("pk"))
-    vote = guide.votes.filter(visitor=visitor).first() if visitor else None
+def _translations(guide):
+    """{language: url} of the guide and its published translations."""
+    key = f"translations:{guide.pk}:{guide.cache_version}:{guide.company.cache_version}"
+
+    def find():
+        found = {guide.language: guide.get_absolute_url()}
+        if guide.translation_key:
+            for other in (Guide.objects.published().select_related("company")
+                          .filter(translation_key=guide.translation_key)
+                          .exclude(language=guide.language)):
+                found[other.language] = other.get_absolute_url()
+        return found
+
+    return cache.get_or_set(key, find, CACHE_SECONDS)
+
+
+def _visitor_vote(guide, visitor):
+    return guide.votes.filter(visitor=visitor).first() if visitor else None
+
+
+def _vote_context(guide, vote):
     return {
         "vote": vote,
-        "votes_yes": counts["yes"],
-        "votes_total": counts["total"],
-        "votes_percent": round(100 * counts["yes"] / counts["total"]) if counts["total"] else 0,
+        "votes_yes": guide.votes_yes,
+        "votes_total": guide.votes_total,
+        "votes_percent": guide.helpful_percent,
         "feedback_form": FeedbackForm(),
     }
+
+
+def _guide_etag(request, guide, vote):
+    """Changes whenever the page this browser would get changes (the view count aside)."""
+    parts = [
+        RELEASE, get_language(), guide.pk, guide.cache_version, guide.company.cache_version,
+        guide.votes_yes, guide.votes_total,
+        vote and (vote.helpful, vote.feedback_sent, vote.reason),
+        request.COOKIES.get(settings.CSRF_COOKIE_NAME),
+        request.COOKIES.get("messages"),
+    ]
+    return quote_etag(hashlib.sha256(repr(parts).encode()).hexdigest()[:32])
 
 
 @require_GET
@@ -150,25 +182,31 @@ def guide(request, company, guide):
     if not _BOT_RE.search(request.headers.get("User-Agent", "")):
         Guide.objects.filter(pk=found.pk).update(view_count=F("view_count") + 1)
         found.view_count += 1
-    return render(request, "guides/guide.html", guide_page_context(request, found))
+    vote = _visitor_vote(found, visitor_id(request))
+    etag = _guide_etag(request, found, vote)
+    response = get_conditional_response(request, etag=etag)
+    if response is None:
+        response = render(request, "guides/guide.html", guide_page_context(request, found, vote))
+        response["ETag"] = etag
+    # Browsers keep the page but ask every time whether it changed.
+    patch_cache_control(response, private=True, no_cache=True)
+    return response
 
 
 @require_GET
 @vary_on_headers("HX-Request")
 def walkthrough(request, company, guide, position):
     guide = _get_guide(company, guide)
-    steps = list(guide.steps.all())
-    if not 1 <= position <= len(steps):
-        raise Http404("No such step.")
-    step = steps[position - 1]
+    step = get_object_or_404(guide.steps, position=position)
+    total = guide.steps.count()
     visitor = visitor_id(request)
     context = {
         "guide": guide,
         "company": guide.company,
         "step": step,
-        "total": len(steps),
+        "total": total,
         "previous_url": _step_url(guide, position - 1) if position > 1 else None,
-        "next_url": _step_url(guide, position + 1) if position < len(steps) else None,
+        "next_url": _step_url(guide, position + 1) if position < total else None,
         "answer": step.feedback.filter(visitor=visitor).first() if visitor else None,
         "contacts": guide.company.contacts.all(),
         "breadcrumbs": seo.breadcrumbs(
@@ -196,14 +234,26 @@ def _save_per_visitor(model, lookup, values):
         model.objects.filter(**lookup).update(**values)
 
 
+def _save_vote(guide, visitor, values):
+    """Record a reader's vote and recount the guide's votes, as one transaction.
+
+    The guide row is locked first, so concurrent votes on one guide are counted one after
+    the other and the stored counts always equal the votes.
+    """
+    with transaction.atomic():
+        Guide.objects.select_for_update().filter(pk=guide.pk).first()
+        _save_per_visitor(Vote, {"guide": guide, "visitor": visitor}, values)
+        Guide.refresh_vote_counts(guide.pk)
+    guide.refresh_from_db(fields=["votes_yes", "votes_total"])
+
+
 @require_POST
 def vote(request, company, guide):
     guide = _get_guide(company, guide)
     form = VoteForm(request.POST)
     visitor = ensure_visitor_id(request)
     if form.is_valid():
-        _save_per_visitor(Vote, {"guide": guide, "visitor": visitor},
-                          {"helpful": form.is_helpful})
+        _save_vote(guide, visitor, {"helpful": form.is_helpful})
     return _vote_response(request, guide, visitor, form)
 
 
@@ -213,21 +263,19 @@ def vote_feedback(request, company, guide):
     visitor = ensure_visitor_id(request)
     form = FeedbackForm(request.POST)
     if form.is_valid():
-        updated = Vote.objects.filter(guide=guide, visitor=visitor, helpful=False).update(
-            reason=form.cleaned_data["reason"], comment=form.cleaned_data["comment"],
-            feedback_sent=True,
-        )
-        if not updated:  # feedback without a vote first (e.g. an expired cookie)
-            _save_per_visitor(Vote, {"guide": guide, "visitor": visitor}, {
-                "helpful": False, "reason": form.cleaned_data["reason"],
-                "comment": form.cleaned_data["comment"], "feedback_sent": True,
-            })
+        # Feedback always comes with a "Needs work" vote, even if the reader's earlier
+        # vote was lost (an expired cookie) or said yes.
+        _save_vote(guide, visitor, {
+            "helpful": False, "reason": form.cleaned_data["reason"],
+            "comment": form.cleaned_data["comment"], "feedback_sent": True,
+        })
     return _vote_response(request, guide, visitor, feedback_form=form)
 
 
 def _vote_response(request, guide, visitor, form=None, feedback_form=None):
     if request.htmx:
-        context = {"guide": guide, **_vote_context(guide, visitor), "swapped": True}
+        vote = _visitor_vote(guide, visitor)
+        context = {"guide": guide, **_vote_context(guide, vote), "swapped": True}
         if feedback_form is not None and not feedback_form.is_valid():
             context["feedback_form"] = feedback_form
         if form is not None and not form.is_valid():
