@@ -6,7 +6,7 @@ INSTALLED := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test lint format import messages clean
+.PHONY: install run serve test lint format import messages bench clean
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,6 +20,19 @@ run: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py import_content
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+# Production settings under gunicorn (needs DJANGO_SECRET_KEY; see the README).
+serve: install
+	DJANGO_DEBUG=false $(BIN)/python manage.py migrate --noinput
+	DJANGO_DEBUG=false $(BIN)/python manage.py collectstatic --noinput
+	DJANGO_DEBUG=false $(BIN)/python manage.py import_content
+	DJANGO_DEBUG=false GUNICORN_BIND=$${GUNICORN_BIND:-$(HOST):$(PORT)} \
+		$(BIN)/gunicorn -c guides_site/gunicorn.conf.py guides_site.wsgi
+
+# Throughput, latency, queries, page weight and import time, with the budget (bench/README.md).
+bench: install
+	@command -v wrk >/dev/null || echo "wrk not found (apt-get install wrk): using the slower Python client"
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -1,0 +1,428 @@
+"""The benchmark: one run, everything measured side by side, one table, a budget.
+
+    make bench                   # or: .venv/bin/python bench/run.py [--guides N] [--seconds S]
+
+It builds a fresh database (SQLite, or DATABASE_URL), imports the sample content plus a
+generated corpus, starts gunicorn with production settings on loopback, drives it with wrk
+(or a small Python client where wrk is missing) and prints throughput, latency, SQL queries
+and page weight, then checks each line of the budget. See bench/README.md.
+"""
+
+import argparse
+import gzip
+import http.client
+import json
+import os
+import re
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from datetime import date
+from pathlib import Path
+
+import brotli
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+sys.path.insert(0, str(ROOT / "bench"))
+from corpus import HUNDRED_STEPS, TEN_STEPS, write_corpus  # noqa: E402
+
+BUDGET = {
+    "guide_throughput_share": 0.50,
+    "guide_queries": 6,
+    "guide_weight_bytes": 30 * 1024,
+    "reimport_share": 0.05,
+    "import_peak_mb": 300,
+}
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def production_env(workdir):
+    env = dict(os.environ)
+    env.update({
+        "DJANGO_DEBUG": "false",
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+        "DJANGO_HTTPS": "false",
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "DJANGO_RATE_LIMITS": "off",
+        "DJANGO_SETTINGS_MODULE": "guides_site.settings",
+    })
+    if not env.get("DATABASE_URL"):
+        env["SQLITE_PATH"] = str(workdir / "bench.sqlite3")
+    return env
+
+
+def manage(env, *args):
+    subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=True,
+                   stdout=subprocess.DEVNULL)
+
+
+def probe_import(env, corpus):
+    out = subprocess.run([PYTHON, "bench/import_probe.py", str(corpus)], cwd=ROOT, env=env,
+                         check=True, capture_output=True, text=True).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def reset_database(env):
+    if env.get("DATABASE_URL"):
+        manage(env, "flush", "--noinput")
+    else:
+        for suffix in ("", "-wal", "-shm"):
+            Path(env["SQLITE_PATH"] + suffix).unlink(missing_ok=True)
+    manage(env, "migrate", "--noinput")
+
+
+class Server:
+    """gunicorn with production settings, on a free loopback port."""
+
+    def __init__(self, env):
+        self.port = free_port()
+        self.env = dict(env, GUNICORN_BIND=f"127.0.0.1:{self.port}")
+        self.process = None
+
+    def __enter__(self):
+        self.process = subprocess.Popen(
+            [PYTHON, "-m", "gunicorn", "-c", "guides_site/gunicorn.conf.py", "guides_site.wsgi"],
+            cwd=ROOT, env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+        )
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                status, _, _ = self.get("/")
+                if status == 200:
+                    return self
+            except OSError:
+                time.sleep(0.2)
+        self.process.kill()
+        raise RuntimeError("gunicorn did not start: " + self.process.stderr.read())
+
+    def __exit__(self, *exc):
+        self.process.terminate()
+        self.process.wait(timeout=20)
+
+    @property
+    def url(self):
+        return f"http://127.0.0.1:{self.port}"
+
+    def get(self, path, headers=None):
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
+        conn.request("GET", path, headers=headers or {})
+        response = conn.getresponse()
+        body = response.read()
+        conn.close()
+        return response.status, dict(response.getheaders()), body
+
+    def post(self, path, body, headers):
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
+        conn.request("POST", path, body=body, headers=headers)
+        response = conn.getresponse()
+        data = response.read()
+        conn.close()
+        return response.status, dict(response.getheaders()), data
+
+
+def csrf_pair(server, path):
+    """A CSRF cookie and the token that goes with it, as a browser would have them."""
+    status, headers, body = server.get(path)
+    cookie = re.search(r"csrftoken=([^;]+)", headers.get("Set-Cookie", "")).group(1)
+    token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', body).group(1).decode()
+    return cookie, token
+
+
+def run_wrk(url, seconds, connections, script=None):
+    command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency"]
+    if script:
+        command += ["-s", str(script)]
+    output = subprocess.run(command + [url], check=True, capture_output=True, text=True).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+    latency = dict(re.findall(r"^\s+(50|99)%\s+([\d.]+\w+)", output, re.M))
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    return {"rps": rps, "p50": latency.get("50", "?"), "p99": latency.get("99", "?"),
+            "errors": int(errors.group(1)) if errors else 0}
+
+
+def run_python_client(server, path, seconds, connections, method="GET", body=None,
+                      headers=None):
+    """A keep-alive client in threads, for machines without wrk. Slower than wrk: the
+    ratios it reports are what matter."""
+    latencies, errors, stop = [], [0], time.monotonic() + seconds
+
+    def worker():
+        conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+        while time.monotonic() < stop:
+            started = time.perf_counter()
+            conn.request(method, path, body=body, headers=headers or {})
+            response = conn.getresponse()
+            response.read()
+            latencies.append(time.perf_counter() - started)
+            if response.status >= 400:
+                errors[0] += 1
+
+    threads = [threading.Thread(target=worker) for _ in range(connections)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    latencies.sort()
+
+    def pct(p):
+        return f"{latencies[int(len(latencies) * p) - 1] * 1000:.2f}ms" if latencies else "?"
+
+    return {"rps": len(latencies) / seconds, "p50": pct(0.5), "p99": pct(0.99),
+            "errors": errors[0]}
+
+
+def measure_queries(env, paths):
+    """SQL queries per page: cold (empty cache) and warm, in a process of its own."""
+    code = """
+import json, os, sys, django
+django.setup()
+from django.core.cache import cache
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext, setup_test_environment
+setup_test_environment()
+client, result = Client(), {}
+cache.clear()
+for path in sys.argv[1:]:
+    counts = []
+    for _ in range(2):
+        with CaptureQueriesContext(connection) as queries:
+            client.get(path)
+        counts.append(len(queries))
+    result[path] = counts
+print(json.dumps(result))
+"""
+    out = subprocess.run([PYTHON, "-c", code, *paths], cwd=ROOT, env=env, check=True,
+                         capture_output=True, text=True).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def page_weight(server, path):
+    """Bytes of the page with its CSS and JS: as sent uncompressed, gzip and brotli."""
+    _, _, html = server.get(path)
+    assets = re.findall(rb'(?:href|src)="(/static/[^"]+\.(?:css|js))"', html)
+    bodies = [html] + [server.get(asset.decode())[2] for asset in assets]
+    return {
+        "raw": sum(len(body) for body in bodies),
+        "gzip": sum(len(gzip.compress(body)) for body in bodies),
+        "brotli": sum(len(brotli.compress(body)) for body in bodies),
+        "assets": [asset.decode() for asset in assets],
+    }
+
+
+def static_checks(server, guide_path):
+    _, _, html = server.get(guide_path)
+    css = re.search(rb'href="(/static/css/site\.[0-9a-f]{12}\.css)"', html)
+    checks = {"hashed": bool(css)}
+    if css:
+        path = css.group(1).decode()
+        _, headers, _ = server.get(path, {"Accept-Encoding": "br"})
+        checks["brotli"] = headers.get("Content-Encoding") == "br"
+        _, headers, _ = server.get(path, {"Accept-Encoding": "gzip"})
+        checks["gzip"] = headers.get("Content-Encoding") == "gzip"
+        checks["immutable"] = "immutable" in headers.get("Cache-Control", "")
+    return checks
+
+
+def conditional_check(server, path):
+    """A browser that has the page asks again: 304 while nothing changed."""
+    _, headers, _ = server.get(path)
+    cookie = re.search(r"csrftoken=([^;]+)", headers.get("Set-Cookie", "")).group(1)
+    _, headers, _ = server.get(path, {"Cookie": f"csrftoken={cookie}"})
+    status, _, _ = server.get(path, {"Cookie": f"csrftoken={cookie}",
+                                     "If-None-Match": headers.get("ETag", "")})
+    return status
+
+
+def freshness_check(server, env, path):
+    """After a vote and after an edit, the next page view shows them."""
+    def stats():
+        _, _, body = server.get(path)
+        match = re.search(rb"of ([\d,]+) readers? found", body)
+        return int(match.group(1).replace(b",", b"")) if match else 0, body
+
+    before, _ = stats()
+    cookie, token = csrf_pair(server, path)
+    server.post(path + "vote/", "helpful=yes", {
+        "Cookie": f"csrftoken={cookie}", "X-CSRFToken": token,
+        "Content-Type": "application/x-www-form-urlencoded"})
+    after_vote, _ = stats()
+    marker = f"Edited by the benchmark {secrets.token_hex(4)}."
+    company, slug = path.strip("/").split("/")
+    code = ("import django; django.setup();"
+            "from guides_site.guides.models import Step;"
+            f"s = Step.objects.get(guide__company__slug='{company}', guide__slug='{slug}',"
+            f" guide__language='en', position=1); s.body_md = '{marker}'; s.save()")
+    subprocess.run([PYTHON, "-c", code], cwd=ROOT, env=env, check=True)
+    _, body = stats()
+    return after_vote == before + 1, marker.encode() in body
+
+
+def write_vote_script(workdir, path, cookie, token):
+    script = workdir / "vote.lua"
+    script.write_text(
+        'wrk.method = "POST"\n'
+        'wrk.body = "helpful=yes"\n'
+        'wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"\n'
+        f'wrk.headers["Cookie"] = "csrftoken={cookie}"\n'
+        f'wrk.headers["X-CSRFToken"] = "{token}"\n'
+        f'wrk.path = "{path}"\n'
+    )
+    return script
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--guides", type=int, default=2000)
+    parser.add_argument("--seconds", type=int, default=8)
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--json", help="also write the results to this file")
+    args = parser.parse_args()
+    use_wrk = shutil.which("wrk") is not None
+    workdir = Path(tempfile.mkdtemp(prefix="guides-bench-"))
+    env = production_env(workdir)
+    results = {"date": date.today().isoformat(), "guides": args.guides,
+               "client": "wrk" if use_wrk else "python", "cpus": os.cpu_count()}
+    try:
+        print(f"Generating {args.guides} guides…", flush=True)
+        corpus = workdir / "content"
+        write_corpus(corpus, guides=args.guides, include=ROOT / "content")
+        reset_database(env)
+        manage(env, "collectstatic", "--noinput", "--clear")
+        print("Importing…", flush=True)
+        results["import"] = probe_import(env, corpus)
+        results["reimport"] = probe_import(env, corpus)
+
+        guide10 = f"/{TEN_STEPS[0]}/{TEN_STEPS[1]}/"
+        guide100 = f"/{HUNDRED_STEPS[0]}/{HUNDRED_STEPS[1]}/"
+        pages = {"home": "/", "company": "/linkedin/", "guide (10 steps)": guide10,
+                 "guide (100 steps)": guide100}
+        results["queries"] = measure_queries(env, list(pages.values()))
+
+        with Server(env) as server:
+            # The ceiling: a static file as large as the 100-step page, same server.
+            _, _, body = server.get(guide100)
+            static_dir = ROOT / "staticfiles" / "bench"
+            static_dir.mkdir(parents=True, exist_ok=True)
+            (static_dir / "page.html").write_bytes(body)
+        with Server(env) as server:
+            targets = {"static file (ceiling)": "/static/bench/page.html", **pages}
+            throughput = {}
+            for name, path in targets.items():
+                print(f"Loading {name}…", flush=True)
+                if use_wrk:
+                    throughput[name] = run_wrk(server.url + path, args.seconds,
+                                               args.connections)
+                else:
+                    throughput[name] = run_python_client(server, path, args.seconds,
+                                                         args.connections)
+            cookie, token = csrf_pair(server, guide10)
+            headers = {"Cookie": f"csrftoken={cookie}", "X-CSRFToken": token,
+                       "Content-Type": "application/x-www-form-urlencoded"}
+            print("Loading vote POST…", flush=True)
+            if use_wrk:
+                script = write_vote_script(workdir, guide10 + "vote/", cookie, token)
+                throughput["vote POST"] = run_wrk(server.url + guide10 + "vote/",
+                                                  args.seconds, args.connections, script)
+            else:
+                throughput["vote POST"] = run_python_client(
+                    server, guide10 + "vote/", args.seconds, args.connections, "POST",
+                    "helpful=yes", headers)
+            results["throughput"] = throughput
+            results["weight"] = {name: page_weight(server, path) for name, path in pages.items()}
+            results["static"] = static_checks(server, guide10)
+            results["conditional_status"] = conditional_check(server, guide10)
+            results["fresh_votes"], results["fresh_content"] = freshness_check(
+                server, env, guide10)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+        shutil.rmtree(ROOT / "staticfiles" / "bench", ignore_errors=True)
+    report(results)
+    if args.json:
+        Path(args.json).write_text(json.dumps(results, indent=2))
+    return 0 if all(ok for _, ok in budget_lines(results)) else 1
+
+
+def budget_lines(results):
+    ceiling = results["throughput"]["static file (ceiling)"]["rps"]
+    worst_guide = min(results["throughput"][k]["rps"] for k in results["throughput"]
+                      if k.startswith("guide"))
+    warm_guide_queries = max(v[1] for k, v in results["queries"].items() if k.count("/") == 3)
+    heaviest = max(w["brotli"] for k, w in results["weight"].items() if k.startswith("guide"))
+    heaviest_gzip = max(w["gzip"] for k, w in results["weight"].items() if k.startswith("guide"))
+    first, again = results["import"], results["reimport"]
+    static = results["static"]
+    return [
+        (f"guide page throughput ≥ {BUDGET['guide_throughput_share']:.0%} of the static "
+         f"ceiling: {worst_guide / ceiling:.0%}", worst_guide / ceiling
+         >= BUDGET["guide_throughput_share"]),
+        (f"guide page SQL queries ≤ {BUDGET['guide_queries']} (warm): {warm_guide_queries}",
+         warm_guide_queries <= BUDGET["guide_queries"]),
+        (f"guide page with CSS and JS ≤ 30 KB compressed: {heaviest_gzip / 1024:.1f} KB gzip, "
+         f"{heaviest / 1024:.1f} KB brotli", heaviest_gzip <= BUDGET["guide_weight_bytes"]),
+        (f"re-import of unchanged content ≤ 5% of the first import: "
+         f"{again['seconds'] / first['seconds']:.1%}",
+         again["seconds"] / first["seconds"] <= BUDGET["reimport_share"]),
+        (f"first import peak memory < 300 MB: {first['peak_rss_mb']:.0f} MB",
+         first["peak_rss_mb"] < BUDGET["import_peak_mb"]),
+        (f"unchanged page answers a conditional request with 304: "
+         f"{results['conditional_status']}", results["conditional_status"] == 304),
+        ("static files hashed, gzip and brotli, immutable: " + ", ".join(
+            f"{k} {'yes' if v else 'NO'}" for k, v in static.items()), all(static.values())
+         and len(static) == 4),
+        ("no stale vote count or content after a change",
+         results["fresh_votes"] and results["fresh_content"]),
+    ]
+
+
+def report(results):
+    throughput = results["throughput"]
+    ceiling = throughput["static file (ceiling)"]["rps"]
+    print()
+    print(f"Benchmark of {results['date']}: {results['guides']} generated guides + sample "
+          f"content, {results['cpus']} CPUs, load by {results['client']}")
+    print()
+    print(f"{'target':<24}{'req/s':>9}{'of ceiling':>12}{'p50':>10}{'p99':>10}"
+          f"{'errors':>8}{'SQL cold/warm':>15}")
+    for name, row in throughput.items():
+        path_queries = ""
+        queries = next((v for k, v in results["queries"].items()
+                        if _page_name(k) == name), None)
+        if queries:
+            path_queries = f"{queries[0]}/{queries[1]}"
+        print(f"{name:<24}{row['rps']:>9.0f}{row['rps'] / ceiling:>12.0%}{row['p50']:>10}"
+              f"{row['p99']:>10}{row['errors']:>8}{path_queries:>15}")
+    print()
+    print(f"{'page weight (HTML+CSS+JS)':<28}{'raw':>10}{'gzip':>10}{'brotli':>10}")
+    for name, weight in results["weight"].items():
+        print(f"{name:<28}{weight['raw']:>10,}{weight['gzip']:>10,}{weight['brotli']:>10,}")
+    print()
+    first, again = results["import"], results["reimport"]
+    print(f"import of {first['summary']}: {first['seconds']:.1f} s, "
+          f"peak memory {first['peak_rss_mb']:.0f} MB")
+    print(f"re-import, nothing changed ({again['summary']}): {again['seconds']:.2f} s")
+    print()
+    print("Budget")
+    for line, ok in budget_lines(results):
+        print(f"  {'PASS' if ok else 'FAIL'}  {line}")
+
+
+def _page_name(path):
+    return {"/": "home", "/linkedin/": "company",
+            f"/{TEN_STEPS[0]}/{TEN_STEPS[1]}/": "guide (10 steps)",
+            f"/{HUNDRED_STEPS[0]}/{HUNDRED_STEPS[1]}/": "guide (100 steps)"}.get(path)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,25 @@
+"""gunicorn settings for production: `gunicorn -c guides_site/gunicorn.conf.py guides_site.wsgi`.
+
+Each value can be overridden from the environment.
+"""
+
+import multiprocessing
+import os
+
+bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
+# Pages spend part of their time waiting on the database: two workers per core, each with a
+# few threads, keep the CPUs busy without running out of memory.
+workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2))
+threads = int(os.environ.get("GUNICORN_THREADS", 4))
+worker_class = "gthread"
+keepalive = 5
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", 30))
+graceful_timeout = 20
+# Restart workers now and then, so that a slow leak can never take a server down.
+max_requests = 20_000
+max_requests_jitter = 2_000
+preload_app = True
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
+errorlog = "-"
+# The TLS-terminating proxy in front sets X-Forwarded-Proto; trust it from these addresses.
+forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")
