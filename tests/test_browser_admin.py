@@ -3,6 +3,7 @@ from io import StringIO
 import pytest
 from django.contrib.auth.models import Group, User
 from django.core.management import call_command
+from playwright.sync_api import expect
 
 from .factories import make_guide
 
@@ -37,6 +38,9 @@ def test_an_editor_drags_the_third_step_to_the_top_and_readers_see_the_new_order
     headers = page.locator("#steps-group .inline-related:not(.empty-form) > h3")
 
     drag(headers.nth(2), headers.nth(0))
+    # Save only once the dragged step has settled in first place.
+    first_text = page.locator("#steps-group .inline-related:not(.empty-form) textarea").first
+    expect(first_text).to_have_value("Do thing 3.")
     page.get_by_role("button", name="Save", exact=True).click()
     page.wait_for_url(f"{live_server.url}/admin/guides/guide/")
 

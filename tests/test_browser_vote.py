@@ -8,6 +8,8 @@ from playwright.sync_api import expect
 from guides_site.guides.models import Vote
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+# Match the 10 s action timeout conftest sets: a busy CI machine can be slow to swap.
+expect.set_options(timeout=10_000)
 
 EN = {
     "lang": "en",
@@ -32,7 +34,9 @@ FR = {
     "yes": "Oui",
     "needs_work": "A besoin de travail",
     "thanks": "Merci, et partagez !",
-    "what_went_wrong": "Désolé que ce guide ne vous ait pas aidé. Qu'est-ce qui n'a pas fonctionné ?",
+    "what_went_wrong": (
+        "Désolé que ce guide ne vous ait pas aidé. Qu'est-ce qui n'a pas fonctionné ?"
+    ),
     "reasons": "Choisissez la raison la plus proche (facultatif)",
     "did_not_work": "Je l'ai suivi et ça n'a pas fonctionné",
     "comment": "Dites-nous-en plus (facultatif)",
@@ -71,9 +75,9 @@ def test_voting_yes_shows_thanks_without_a_page_load(page, live_server, sample_c
     assert_no_page_load(page, url)
     # Focus moved from the removed button to the new heading.
     expect(thanks).to_be_focused()
-    assert page.evaluate(
-        "document.activeElement.matches('h2[data-swap-focus]')"
-    ), "focus is not on the swapped-in heading"
+    assert page.evaluate("document.activeElement.matches('h2[data-swap-focus]')"), (
+        "focus is not on the swapped-in heading"
+    )
     vote = Vote.objects.get(guide__slug=text["slug"], guide__language=text["lang"])
     assert vote.helpful is True
 
@@ -97,7 +101,10 @@ def test_needs_work_asks_why_then_thanks_without_a_page_load(
     assert_no_page_load(page, url)
     vote = Vote.objects.get(guide__slug=text["slug"], guide__language=text["lang"])
     assert (vote.helpful, vote.reason, vote.comment, vote.feedback_sent) == (
-        False, Vote.Reason.DID_NOT_WORK, "Step 4 has a different menu now.", True
+        False,
+        Vote.Reason.DID_NOT_WORK,
+        "Step 4 has a different menu now.",
+        True,
     )
 
 
@@ -127,3 +134,68 @@ def test_changing_needs_work_back_to_yes_shows_the_thanks(page, live_server, sam
     expect(page.get_by_role("heading", name=EN["thanks"])).to_be_focused()
     expect(widget.locator(".vote-stats")).to_have_text(re.compile(r"^100% of 1 reader\b"))
     assert Vote.objects.get(guide__slug="refund", guide__language="en").helpful is True
+
+
+def test_a_vote_is_remembered_when_the_reader_comes_back(page, live_server, sample_content):
+    open_guide(page, live_server, EN)
+    vote_widget(page).get_by_role("button", name="Yes", exact=True).click()
+    expect(page.get_by_role("heading", name=EN["thanks"])).to_be_visible()
+
+    page.reload()
+
+    expect(page.get_by_role("heading", name=EN["thanks"])).to_be_visible()
+    expect(vote_widget(page).get_by_role("button", name="Yes", exact=True)).to_have_count(0)
+    expect(vote_widget(page).locator(".vote-stats")).to_have_text(
+        "100% of 1 reader found this helpful"
+    )
+
+
+def test_voting_again_from_a_second_tab_counts_the_reader_once(page, live_server, sample_content):
+    second_tab = page.context.new_page()  # same browser, same visitor cookie
+    open_guide(page, live_server, EN)
+    open_guide(second_tab, live_server, EN)
+
+    vote_widget(page).get_by_role("button", name="Yes", exact=True).click()
+    expect(vote_widget(page).locator(".vote-stats")).to_have_text(
+        "100% of 1 reader found this helpful"
+    )
+    vote_widget(second_tab).get_by_role("button", name="Yes", exact=True).click()
+
+    expect(vote_widget(second_tab).locator(".vote-stats")).to_have_text(
+        "100% of 1 reader found this helpful"
+    )
+    assert Vote.objects.filter(guide__slug="refund", guide__language="en").count() == 1
+
+
+def test_each_reader_counts_in_the_stats(page, browser, live_server, sample_content):
+    open_guide(page, live_server, EN)
+    vote_widget(page).get_by_role("button", name="Yes", exact=True).click()
+    expect(page.get_by_role("heading", name=EN["thanks"])).to_be_visible()
+
+    other_reader = browser.new_context()  # another browser: no visitor cookie
+    try:
+        other_page = other_reader.new_page()
+        open_guide(other_page, live_server, EN)
+        expect(vote_widget(other_page).locator(".vote-stats")).to_have_text(
+            "100% of 1 reader found this helpful"
+        )
+        vote_widget(other_page).get_by_role("button", name="Needs work", exact=True).click()
+        expect(vote_widget(other_page).locator(".vote-stats")).to_have_text(
+            "50% of 2 readers found this helpful"
+        )
+    finally:
+        other_reader.close()
+    votes = Vote.objects.filter(guide__slug="refund", guide__language="en")
+    assert sorted(vote.helpful for vote in votes) == [False, True]
+
+
+def test_the_copy_link_button_copies_the_guide_address(page, live_server, sample_content):
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server.url)
+    open_guide(page, live_server, EN)
+    vote_widget(page).get_by_role("button", name="Yes", exact=True).click()
+
+    # site.js reveals the button on content htmx swapped in, where the clipboard API exists.
+    vote_widget(page).get_by_role("button", name="Copy link").click()
+
+    expect(vote_widget(page).get_by_role("status")).to_have_text("Link copied.")
+    assert page.evaluate("navigator.clipboard.readText()") == live_server.url + EN["guide"]

@@ -3,27 +3,29 @@ import re
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import Case, Count, F, IntegerField, Q, Value, When
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse, translate_url
 from django.utils.cache import get_conditional_response, patch_cache_control, quote_etag
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from . import seo
+from . import page_cache, seo
 from .forms import FeedbackForm, QuestionForm, StepAnswerForm, VoteForm
 from .models import Company, Guide, Question, Step, StepFeedback, Tag, Vote
+from .page_cache import render_guide_page
 from .release import release_id
 from .visitors import ensure_visitor_id, remember_visitor, visitor_id
 
 _BOT_RE = re.compile(r"bot|crawl|spider|slurp|preview|facebookexternalhit|headless", re.I)
 RELATED_GUIDES = 5
-CACHE_SECONDS = 60 * 60 * 24
 RELEASE = release_id()
 
 
@@ -101,8 +103,8 @@ def _get_guide(company, slug):
 
 
 def guide_page_context(request, guide, vote=None):
-    """What the guide page shows. Querysets stay lazy: the template evaluates them only
-    when its cached fragments are missing."""
+    """What the guide page shows. Querysets stay lazy: only a render evaluates them, and
+    the page is rendered once per version of the guide (see page_cache)."""
     translations = _translations(guide)
     return {
         "guide": guide,
@@ -115,13 +117,24 @@ def guide_page_context(request, guide, vote=None):
         "answered_questions": guide.questions.published().order_by("-answered_at"),
         "translations": translations,
         "language_links": _language_links(request, translations),
-        **_vote_context(guide, vote),
+        "views_text": _views_text(guide),
+        "vote_html": _render_vote(request, guide, vote),
         "question_form": QuestionForm(),
         "breadcrumbs": seo.breadcrumbs(
             request, (guide.company.name, guide.company.get_absolute_url()),
             (guide.title, guide.get_absolute_url()),
         ),
     }
+
+
+def _views_text(guide):
+    return ngettext("Viewed %(views)s time", "Viewed %(views)s times",
+                    guide.view_count) % {"views": intcomma(guide.view_count)}
+
+
+def _render_vote(request, guide, vote, **extra):
+    context = {"guide": guide, **_vote_context(guide, vote), **extra}
+    return render_to_string("guides/_vote.html", context, request)
 
 
 def _translations(guide):
@@ -137,7 +150,7 @@ def _translations(guide):
                 found[other.language] = other.get_absolute_url()
         return found
 
-    return cache.get_or_set(key, find, CACHE_SECONDS)
+    return cache.get_or_set(key, find, page_cache.CACHE_SECONDS)
 
 
 def _visitor_vote(guide, visitor):
@@ -186,7 +199,15 @@ def guide(request, company, guide):
     etag = _guide_etag(request, found, vote)
     response = get_conditional_response(request, etag=etag)
     if response is None:
-        response = render(request, "guides/guide.html", guide_page_context(request, found, vote))
+        if request.COOKIES.get("messages"):  # a confirmation to show: render this one fully
+            response = render(request, "guides/guide.html",
+                              guide_page_context(request, found, vote))
+        else:
+            response = HttpResponse(render_guide_page(
+                request, found, vote_html=_render_vote(request, found, vote),
+                views_text=_views_text(found), release=RELEASE,
+                build_context=lambda: guide_page_context(request, found, vote),
+            ))
         response["ETag"] = etag
     # Browsers keep the page but ask every time whether it changed.
     patch_cache_control(response, private=True, no_cache=True)
@@ -274,13 +295,13 @@ def vote_feedback(request, company, guide):
 
 def _vote_response(request, guide, visitor, form=None, feedback_form=None):
     if request.htmx:
-        vote = _visitor_vote(guide, visitor)
-        context = {"guide": guide, **_vote_context(guide, vote), "swapped": True}
+        extra = {"swapped": True}
         if feedback_form is not None and not feedback_form.is_valid():
-            context["feedback_form"] = feedback_form
+            extra["feedback_form"] = feedback_form
         if form is not None and not form.is_valid():
-            context["vote_error"] = _("Please choose Yes or Needs work.")
-        response = render(request, "guides/_vote.html", context)
+            extra["vote_error"] = _("Please choose Yes or Needs work.")
+        response = HttpResponse(_render_vote(request, guide, _visitor_vote(guide, visitor),
+                                             **extra))
     else:
         response = redirect(guide.get_absolute_url() + "#helpful")
     return remember_visitor(request, response)

@@ -1,0 +1,43 @@
+"""The guide page, rendered once per version and cached whole.
+
+Rendering a long guide through the template engine costs far more than the database work
+of a page view. So the page is rendered once per version of its content (the guide's and
+its company's cache_version, bumped whenever anything it shows changes; see signals.py),
+with slots where each response differs: the reader's vote box, the view count and the CSRF
+token. Filling the slots is plain string replacement. The versions come from the guide row
+that every view reads anyway, so every app server and worker sees a change at once.
+"""
+
+from django.core.cache import cache
+from django.middleware.csrf import get_token
+from django.template.loader import render_to_string
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
+
+CACHE_SECONDS = 60 * 60 * 24
+CSRF_SLOT = "csrfslot0000000000000000000000000000000000000000000000000000000"
+VOTE_SLOT = mark_safe("<!--slot:vote-->")  # noqa: S308 (a constant)
+VIEWS_SLOT = mark_safe("<!--slot:views-->")  # noqa: S308 (a constant)
+
+
+def render_guide_page(request, guide, *, vote_html, views_text, build_context, release):
+    """The page for this request, from the cached shell of the guide's current version.
+
+    build_context() gives the full template context; it is only called to render a shell.
+    """
+    key = ":".join(str(part) for part in (
+        "guide-page", release, request.scheme, request.get_host(), get_language(),
+        guide.pk, guide.cache_version, guide.company.cache_version,
+    ))
+    shell = cache.get(key)
+    if shell is None:
+        shell_context = {**build_context(), "vote_html": VOTE_SLOT, "views_text": VIEWS_SLOT,
+                         "csrf_token": CSRF_SLOT}
+        shell = render_to_string("guides/guide.html", shell_context, request)
+        cache.set(key, shell, CACHE_SECONDS)
+    return (
+        shell.replace(VOTE_SLOT, vote_html)
+        .replace(VIEWS_SLOT, conditional_escape(views_text))
+        .replace(CSRF_SLOT, get_token(request))
+    )
