@@ -123,11 +123,14 @@ TEMPLATES = [
 # SQLite is the embedded default. WAL lets readers work while a vote is written,
 # IMMEDIATE takes the write lock at BEGIN (no deadlock on lock upgrade), and the
 # timeout makes a writer wait for the lock instead of failing with "database is locked".
+# Connections are kept between requests: opening one (and, for SQLite, setting its pragmas)
+# costs more than a page's queries.
+CONN_MAX_AGE = env_int("DATABASE_CONN_MAX_AGE", 60)
 DATABASE_URL = env_str("DATABASE_URL")
 if DATABASE_URL:
     DATABASES = {
         "default": dj_database_url.parse(
-            DATABASE_URL, conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60), conn_health_checks=True
+            DATABASE_URL, conn_max_age=CONN_MAX_AGE, conn_health_checks=True
         )
     }
 else:
@@ -135,6 +138,8 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": env_str("SQLITE_PATH", str(BASE_DIR / "db.sqlite3")),
+            "CONN_MAX_AGE": CONN_MAX_AGE,
+            "CONN_HEALTH_CHECKS": True,
             "OPTIONS": {
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 20,

@@ -3,9 +3,10 @@
 Rendering a long guide through the template engine costs far more than the database work
 of a page view. So the page is rendered once per version of its content (the guide's and
 its company's cache_version, bumped whenever anything it shows changes; see signals.py),
-with slots where each response differs: the reader's vote box, the view count and the CSRF
-token. Filling the slots is plain string replacement. The versions come from the guide row
-that every view reads anyway, so every app server and worker sees a change at once.
+with slots where each response differs: the reader's vote box (itself cached per answer and
+count), the view count and the CSRF token. Filling the slots is plain string replacement.
+The versions come from the guide row that every view reads anyway, so every app server and
+worker sees a change at once.
 """
 
 from django.core.cache import cache
@@ -19,6 +20,21 @@ CACHE_SECONDS = 60 * 60 * 24
 CSRF_SLOT = "csrfslot0000000000000000000000000000000000000000000000000000000"
 VOTE_SLOT = mark_safe("<!--slot:vote-->")  # noqa: S308 (a constant)
 VIEWS_SLOT = mark_safe("<!--slot:views-->")  # noqa: S308 (a constant)
+
+
+def vote_box(request, guide, vote, *, render, release):
+    """The vote box of the page: the same for every reader with the same answer, until the
+    counts change. render(csrf_token) renders it."""
+    state = vote and (vote.helpful, vote.feedback_sent)
+    key = ":".join(str(part) for part in (
+        "vote-box", release, request.scheme, request.get_host(), get_language(), guide.pk,
+        guide.cache_version, guide.votes_yes, guide.votes_total, state,
+    ))
+    html = cache.get(key)
+    if html is None:
+        html = render(CSRF_SLOT)
+        cache.set(key, html, CACHE_SECONDS)
+    return html
 
 
 def render_guide_page(request, guide, *, vote_html, views_text, build_context, release):
