@@ -25,7 +25,7 @@ VIEWS_SLOT = mark_safe("<!--slot:views-->")  # noqa: S308 (a constant)
 def vote_box(request, guide, vote, *, render, release):
     """The vote box of the page: the same for every reader with the same answer, until the
     counts change. render(csrf_token) renders it."""
-    state = vote and (vote.helpful, vote.feedback_sent)
+    state = f"{vote.helpful:d}{vote.feedback_sent:d}" if vote else "none"
     key = ":".join(str(part) for part in (
         "vote-box", release, request.scheme, request.get_host(), get_language(), guide.pk,
         guide.cache_version, guide.votes_yes, guide.votes_total, state,
