@@ -45,6 +45,26 @@ def env_list(name, default):
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
+def env_rate_limits(name, default):
+    """"off", or limits per scope as "vote=30/60,question=5/600" (requests / seconds)."""
+    raw = env_str(name)
+    if raw is None:
+        return dict(default)
+    if raw.lower() == "off":
+        return {}
+    limits = dict(default)
+    for item in raw.split(","):
+        scope, _, rate = item.strip().partition("=")
+        count, _, seconds = rate.partition("/")
+        if scope not in default or not count.isdigit() or not seconds.isdigit():
+            raise ImproperlyConfigured(
+                f"{name} must be 'off' or like 'vote=30/60,question=5/600' with scopes "
+                f"{', '.join(default)}; could not read {item!r}."
+            )
+        limits[scope] = (int(count), int(seconds))
+    return limits
+
+
 def env_int(name, default):
     raw = env_str(name)
     if raw is None:
@@ -97,6 +117,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    "guides_site.guides.middleware.PermissionsPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
 
@@ -140,6 +161,8 @@ else:
             "NAME": env_str("SQLITE_PATH", str(BASE_DIR / "db.sqlite3")),
             "CONN_MAX_AGE": CONN_MAX_AGE,
             "CONN_HEALTH_CHECKS": True,
+            # Tests use a file too, so that a real server process can share the database.
+            "TEST": {"NAME": env_str("SQLITE_TEST_PATH", str(BASE_DIR / "test-db.sqlite3"))},
             "OPTIONS": {
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 20,
@@ -190,6 +213,15 @@ STORAGES = {
 }
 
 SITE_NAME = env_str("SITE_NAME", "HelpSteps")
+
+# Per client address: at most this many POSTs in this many seconds (guides/ratelimit.py).
+# DJANGO_RATE_LIMITS=off for load tests on loopback, where every client shares one address.
+RATE_LIMITS = env_rate_limits("DJANGO_RATE_LIMITS", {
+    "vote": (30, 60), "step_answer": (120, 60), "question": (5, 600), "login": (10, 900),
+})
+QUESTIONS_PER_READER_PER_DAY = env_int("QUESTIONS_PER_READER_PER_DAY", 10)
+# Proxies whose X-Forwarded-For is believed when finding a client's address.
+TRUSTED_PROXIES = env_list("DJANGO_TRUSTED_PROXIES", [])
 # Messages travel in a signed cookie: showing "question sent" costs no database query.
 MESSAGE_STORAGE = "django.contrib.messages.storage.cookie.CookieStorage"
 
@@ -209,6 +241,10 @@ if HTTPS:
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
+# The token reaches htmx through the page (hx-headers), so no script needs the cookie.
+CSRF_COOKIE_HTTPONLY = True
+SECURE_CONTENT_TYPE_NOSNIFF = True
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
 X_FRAME_OPTIONS = "DENY"
 
 CONTENT_SECURITY_POLICY = {

@@ -1,5 +1,6 @@
 import hashlib
 import re
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib import messages
@@ -11,6 +12,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse, translate_url
+from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control, quote_etag
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
@@ -21,6 +23,7 @@ from . import page_cache, seo
 from .forms import FeedbackForm, QuestionForm, StepAnswerForm, VoteForm
 from .models import Company, Guide, Question, Step, StepFeedback, Tag, Vote
 from .page_cache import render_guide_page
+from .ratelimit import rate_limited
 from .release import release_id
 from .visitors import ensure_visitor_id, remember_visitor, visitor_id
 
@@ -275,6 +278,7 @@ def _save_vote(guide, visitor, values):
 
 
 @require_POST
+@rate_limited("vote")
 def vote(request, company, guide):
     guide = _get_guide(company, guide)
     form = VoteForm(request.POST)
@@ -285,6 +289,7 @@ def vote(request, company, guide):
 
 
 @require_POST
+@rate_limited("vote")
 def vote_feedback(request, company, guide):
     guide = _get_guide(company, guide)
     visitor = ensure_visitor_id(request)
@@ -314,6 +319,7 @@ def _vote_response(request, guide, visitor, form=None, feedback_form=None):
 
 
 @require_POST
+@rate_limited("step_answer")
 def step_answer(request, company, guide, position):
     guide = _get_guide(company, guide)
     step = get_object_or_404(Step, guide=guide, position=position)
@@ -333,14 +339,12 @@ def step_answer(request, company, guide, position):
 
 
 @require_POST
+@rate_limited("question")
 def ask(request, company, guide):
     guide = _get_guide(company, guide)
     visitor = ensure_visitor_id(request)
     form = QuestionForm(request.POST)
-    sent = form.is_valid()
-    if sent and not form.is_bot:
-        Question.objects.create(guide=guide, visitor=visitor, text=form.cleaned_data["text"],
-                                email=form.cleaned_data["email"])
+    sent = form.is_valid() and (form.is_bot or _store_question(guide, visitor, form))
     if request.htmx:
         response = render(request, "guides/_question.html", {
             "guide": guide, "question_form": QuestionForm() if sent else form,
@@ -355,6 +359,21 @@ def ask(request, company, guide):
         context["question_form"] = form
         response = render(request, "guides/guide.html", context)
     return remember_visitor(request, response)
+
+
+def _store_question(guide, visitor, form):
+    """Store a reader's question, once; False (with the reason on the form) over the cap."""
+    recent = Question.objects.filter(visitor=visitor,
+                                     created__gte=timezone.now() - timedelta(days=1))
+    if recent.filter(guide=guide, text__iexact=form.cleaned_data["text"]).exists():
+        return True  # the same question again (a double submit): already stored
+    if recent.count() >= settings.QUESTIONS_PER_READER_PER_DAY:
+        form.add_error("text", _("You have asked many questions today. Please wait for our "
+                                 "answers, or come back tomorrow."))
+        return False
+    Question.objects.create(guide=guide, visitor=visitor, text=form.cleaned_data["text"],
+                            email=form.cleaned_data["email"])
+    return True
 
 
 @require_GET
