@@ -106,3 +106,21 @@ def test_a_conditional_request_still_counts_as_a_view(client):
     assert client.get("/acme/refund/", headers={"if-none-match": etag}).status_code == 304
     guide.refresh_from_db()
     assert guide.view_count == 3
+
+
+def test_company_and_home_pages_show_a_new_guide_at_once(client):
+    guide = make_guide(title="First guide")
+    assert "First guide" in page(client, "/acme/")
+    page(client, "/")
+    make_guide(guide.company, slug="second", title="Second guide", view_count=10)
+    assert "Second guide" in page(client, "/acme/")
+    assert "Second guide" in page(client, "/")
+
+
+def test_a_renamed_company_shows_at_once(client):
+    guide = make_guide()
+    page(client, "/acme/")
+    company = guide.company
+    company.name = "Acme Europe"
+    company.save()
+    assert "Acme Europe" in page(client, "/acme/") and "Acme Europe" in page(client, "/")

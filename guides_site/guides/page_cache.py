@@ -22,14 +22,29 @@ VOTE_SLOT = mark_safe("<!--slot:vote-->")  # noqa: S308 (a constant)
 VIEWS_SLOT = mark_safe("<!--slot:views-->")  # noqa: S308 (a constant)
 
 
+def _key(request, release, *parts):
+    return ":".join(str(part) for part in (
+        release, request.scheme, request.get_host(), get_language(), *parts,
+    ))
+
+
+def cached_page(request, key_parts, render, *, release, seconds=CACHE_SECONDS):
+    """A page that is the same for every reader, rendered once by render(csrf_token) and
+    cached; the reader's CSRF token is filled in."""
+    key = _key(request, release, "page", *key_parts)
+    html = cache.get(key)
+    if html is None:
+        html = render(CSRF_SLOT)
+        cache.set(key, html, seconds)
+    return html.replace(CSRF_SLOT, get_token(request))
+
+
 def vote_box(request, guide, vote, *, render, release):
     """The vote box of the page: the same for every reader with the same answer, until the
     counts change. render(csrf_token) renders it."""
     state = f"{vote.helpful:d}{vote.feedback_sent:d}" if vote else "none"
-    key = ":".join(str(part) for part in (
-        "vote-box", release, request.scheme, request.get_host(), get_language(), guide.pk,
-        guide.cache_version, guide.votes_yes, guide.votes_total, state,
-    ))
+    key = _key(request, release, "vote-box", guide.pk, guide.cache_version, guide.votes_yes,
+               guide.votes_total, state)
     html = cache.get(key)
     if html is None:
         html = render(CSRF_SLOT)
@@ -42,10 +57,8 @@ def render_guide_page(request, guide, *, vote_html, views_text, build_context, r
 
     build_context() gives the full template context; it is only called to render a shell.
     """
-    key = ":".join(str(part) for part in (
-        "guide-page", release, request.scheme, request.get_host(), get_language(),
-        guide.pk, guide.cache_version, guide.company.cache_version,
-    ))
+    key = _key(request, release, "guide-page", guide.pk, guide.cache_version,
+               guide.company.cache_version)
     shell = cache.get(key)
     if shell is None:
         shell_context = {**build_context(), "vote_html": VOTE_SLOT, "views_text": VIEWS_SLOT,

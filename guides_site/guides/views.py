@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
-from django.db.models import Case, Count, F, IntegerField, Q, Value, When
+from django.db.models import Case, Count, F, IntegerField, Q, Sum, Value, When
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -47,20 +47,33 @@ def _language_links(request, translations=None):
     return [(code, translate_url(request.path, code)) for code, _name in settings.LANGUAGES]
 
 
+# The home page's lists of most viewed and most helpful guides may lag a minute behind.
+HOME_CACHE_SECONDS = 60
+
+
 @require_GET
 def home(request):
-    guides = Guide.objects.published().in_language(get_language()).select_related("company")
-    context = {
-        "companies": Company.objects.annotate(
-            guide_count=Count("guides", filter=Q(guides__status=Guide.Status.PUBLISHED))
-        ).filter(guide_count__gt=0),
-        "most_viewed": guides.order_by("-view_count", "title")[:6],
-        "most_helpful": guides.ranked().filter(votes_total__gt=0)
-        .order_by("-helpful_score", "title")[:6],
-        "language_links": _language_links(request),
-        "breadcrumbs": seo.breadcrumbs(request),
-    }
-    return render(request, "guides/home.html", context)
+    # Any change to a company or a guide bumps a company's cache_version.
+    generation = Company.objects.aggregate(versions=Sum("cache_version"), count=Count("pk"))
+
+    def render_home(csrf_token):
+        guides = Guide.objects.published().in_language(get_language()).select_related("company")
+        return render_to_string("guides/home.html", {
+            "companies": Company.objects.annotate(
+                guide_count=Count("guides", filter=Q(guides__status=Guide.Status.PUBLISHED))
+            ).filter(guide_count__gt=0),
+            "most_viewed": guides.order_by("-view_count", "title")[:6],
+            "most_helpful": guides.ranked().filter(votes_total__gt=0)
+            .order_by("-helpful_score", "title")[:6],
+            "language_links": _language_links(request),
+            "breadcrumbs": seo.breadcrumbs(request),
+            "csrf_token": csrf_token,
+        }, request)
+
+    return HttpResponse(page_cache.cached_page(
+        request, ["home", generation["versions"], generation["count"]], render_home,
+        release=RELEASE, seconds=HOME_CACHE_SECONDS,
+    ))
 
 
 @require_GET
@@ -73,14 +86,21 @@ def about(request):
 
 @require_GET
 def company(request, company):
-    company = get_object_or_404(Company.objects.prefetch_related("contacts"), slug=company)
-    guides = _reader_language_first(company.guides.published())
-    return render(request, "guides/company.html", {
-        "company": company,
-        "guides": guides,
-        "language_links": _language_links(request),
-        "breadcrumbs": seo.breadcrumbs(request, (company.name, company.get_absolute_url())),
-    })
+    company = get_object_or_404(Company, slug=company)
+
+    def render_company(csrf_token):
+        return render_to_string("guides/company.html", {
+            "company": company,
+            "guides": _reader_language_first(company.guides.published()),
+            "language_links": _language_links(request),
+            "breadcrumbs": seo.breadcrumbs(request, (company.name, company.get_absolute_url())),
+            "csrf_token": csrf_token,
+        }, request)
+
+    return HttpResponse(page_cache.cached_page(
+        request, ["company", company.pk, company.cache_version], render_company,
+        release=RELEASE,
+    ))
 
 
 @require_GET
