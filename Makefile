@@ -6,7 +6,7 @@ INSTALLED := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run serve test lint format import messages bench clean
+.PHONY: install run serve test lint format import messages bench backup clean
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -47,6 +47,10 @@ format: install
 
 import: install
 	$(BIN)/python manage.py import_content
+
+# A consistent copy of the live database in backups/ (restore: see the README).
+backup: install
+	$(BIN)/python manage.py backup_db
 
 # Rebuild the French catalogue after changing interface strings (needs GNU gettext).
 messages: install

@@ -6,6 +6,7 @@ The defaults suit development; production sets DJANGO_DEBUG=False and DJANGO_SEC
 """
 
 import os
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -154,6 +155,8 @@ if DATABASE_URL:
             DATABASE_URL, conn_max_age=CONN_MAX_AGE, conn_health_checks=True
         )
     }
+    # One test database per test run, so that two runs never drop each other's.
+    DATABASES["default"]["TEST"] = {"NAME": f"test_guides_{os.getpid()}"}
 else:
     DATABASES = {
         "default": {
@@ -161,8 +164,12 @@ else:
             "NAME": env_str("SQLITE_PATH", str(BASE_DIR / "db.sqlite3")),
             "CONN_MAX_AGE": CONN_MAX_AGE,
             "CONN_HEALTH_CHECKS": True,
-            # Tests use a file too, so that a real server process can share the database.
-            "TEST": {"NAME": env_str("SQLITE_TEST_PATH", str(BASE_DIR / "test-db.sqlite3"))},
+            # Tests use a file too, so that a real server process can share the database;
+            # one per test run, so that two runs never share it.
+            "TEST": {"NAME": env_str(
+                "SQLITE_TEST_PATH",
+                str(Path(tempfile.gettempdir()) / f"guides-test-{os.getpid()}.sqlite3"),
+            )},
             "OPTIONS": {
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 20,

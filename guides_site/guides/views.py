@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control, quote_etag
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from . import page_cache, seo
@@ -51,7 +51,7 @@ def _language_links(request, translations=None):
 HOME_CACHE_SECONDS = 60
 
 
-@require_GET
+@require_safe
 def home(request):
     # Any change to a company or a guide bumps a company's cache_version.
     generation = Company.objects.aggregate(versions=Sum("cache_version"), count=Count("pk"))
@@ -76,7 +76,7 @@ def home(request):
     ))
 
 
-@require_GET
+@require_safe
 def about(request):
     return render(request, "guides/about.html", {
         "language_links": _language_links(request),
@@ -84,7 +84,7 @@ def about(request):
     })
 
 
-@require_GET
+@require_safe
 def company(request, company):
     company = get_object_or_404(Company, slug=company)
 
@@ -103,7 +103,7 @@ def company(request, company):
     ))
 
 
-@require_GET
+@require_safe
 def tag(request, slug):
     tag = get_object_or_404(Tag, slug=slug)
     guides = _reader_language_first(tag.guides.published().select_related("company"))
@@ -202,7 +202,7 @@ def _guide_etag(request, guide, vote):
     return quote_etag(hashlib.sha256(repr(parts).encode()).hexdigest()[:32])
 
 
-@require_GET
+@require_safe
 def guide(request, company, guide):
     # .get() rather than .first(): no ORDER BY, which matters on the busiest page.
     try:
@@ -243,7 +243,7 @@ def guide(request, company, guide):
     return response
 
 
-@require_GET
+@require_safe
 @vary_on_headers("HX-Request")
 def walkthrough(request, company, guide, position):
     guide = _get_guide(company, guide)
@@ -396,7 +396,7 @@ def _store_question(guide, visitor, form):
     return True
 
 
-@require_GET
+@require_safe
 def robots_txt(request):
     lines = [
         "User-agent: *",
