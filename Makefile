@@ -6,7 +6,7 @@ INSTALLED := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run serve test lint format import messages bench backup clean
+.PHONY: install run serve test lint format import messages bench lighthouse backup clean
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -47,6 +47,11 @@ format: install
 
 import: install
 	$(BIN)/python manage.py import_content
+
+# Lighthouse scores of the home, company and guide pages (needs npm and Debian's chromium).
+lighthouse: install
+	cd bench && npm install --no-audit --no-fund --silent
+	$(BIN)/python bench/lighthouse.py
 
 # A consistent copy of the live database in backups/ (restore: see the README).
 backup: install
