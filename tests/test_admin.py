@@ -261,3 +261,24 @@ def test_the_admin_speaks_french_to_an_editor_who_chooses_it(editor):
     html = editor.get("/admin/guides/guide/").content.decode()
     assert "Déconnexion" in html
     assert "Questions en attente" in html or "questions en attente" in html
+
+
+def test_every_admin_change_leaves_an_entry_in_the_admin_log(editor):
+    guide = make_guide()
+    question = Question.objects.create(guide=guide, text="Is there a phone line?")
+    add_votes(guide, yes=1)
+    vote = guide.votes.get()
+    before = LogEntry.objects.count()
+
+    editor.post(f"/admin/guides/question/{question.pk}/change/",
+                {"status": "pending", "answer": "Yes."})
+    editor.post("/admin/guides/tag/add/", {"name": "Billing", "slug": "billing"})
+    editor.post(f"/admin/guides/vote/{vote.pk}/delete/", {"post": "yes"})
+    editor.post("/admin/guides/guide/", {"action": "unpublish", "_selected_action": [guide.pk]})
+
+    entries = LogEntry.objects.order_by("pk")[before:]
+    assert [(e.content_type.model, e.action_flag) for e in entries] == [
+        ("question", 2), ("tag", 1), ("vote", 3), ("guide", 2)]
+    assert all(e.user == editor.user for e in entries)
+    guide.refresh_from_db()
+    assert guide.votes_total == 0  # a deleted vote is no longer counted

@@ -75,3 +75,16 @@ def test_the_markdown_preview_updates_as_the_editor_types(editor_page, live_serv
     preview = page.locator("#id_steps-0-body_md + .markdown-preview")
     preview.locator("strong", has_text="Cancel").wait_for()
     assert "<script" not in preview.inner_html()
+
+
+def test_admin_pages_run_without_console_errors_or_policy_violations(editor_page, live_server):
+    page = editor_page
+    guide = make_guide(steps=2)
+    for path in ("/admin/", "/admin/guides/guide/", f"/admin/guides/guide/{guide.pk}/change/",
+                 "/admin/guides/guide/add/", "/admin/guides/company/",
+                 f"/admin/guides/company/{guide.company.pk}/change/", "/admin/guides/question/",
+                 "/admin/guides/vote/", "/admin/guides/stepfeedback/", "/admin/guides/tag/add/"):
+        page.goto(live_server.url + path)
+        assert page.locator("#content").count() == 1, path
+    # The `page` fixture fails the test on any console message of type error, which is how
+    # Chromium reports a Content-Security-Policy violation.
