@@ -13,31 +13,41 @@ from urllib.parse import quote
 
 from django.conf import settings
 from django.db import connection
+from django.http import HttpRequest
+from django.test import override_settings
+
+from guides_site.guides.visitors import COOKIE_NAME, visitor_id
 
 
 def database_env():
-    """Environment variables that point a server process at the test database."""
-    db = connection.settings_dict
+    """This process's environment, pointed at the database the running test uses."""
+    env = {key: value for key, value in os.environ.items()
+           if key not in ("DATABASE_URL", "SQLITE_PATH", "DJANGO_ALLOW_ASYNC_UNSAFE")}
+    database = connection.settings_dict
     if connection.vendor == "sqlite":
-        return {"SQLITE_PATH": db["NAME"], "DATABASE_URL": ""}
-    password = f":{quote(db['PASSWORD'])}" if db.get("PASSWORD") else ""
-    return {"DATABASE_URL": f"postgres://{db['USER']}{password}@{db['HOST'] or '127.0.0.1'}:"
-                            f"{db['PORT'] or 5432}/{db['NAME']}"}
+        env["SQLITE_PATH"] = str(database["NAME"])
+    elif connection.vendor == "postgresql":
+        user = quote(database.get("USER") or "", safe="")
+        if database.get("PASSWORD"):
+            user += ":" + quote(database["PASSWORD"], safe="")
+        host = quote(database.get("HOST") or "localhost", safe="")
+        port = database.get("PORT") or 5432
+        env["DATABASE_URL"] = f"postgres://{user}@{host}:{port}/{quote(database['NAME'])}"
+    else:
+        raise RuntimeError(f"no way to share a {connection.vendor} database with a process")
+    return env
 
 
-def production_env(**overrides):
-    env = {
-        **os.environ,
+def production_env(secret, **overrides):
+    return {
+        **database_env(),
         "DJANGO_DEBUG": "false",
-        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+        "DJANGO_SECRET_KEY": secret,
         "DJANGO_HTTPS": "false",
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
         "DJANGO_RATE_LIMITS": "off",
-        **database_env(),
+        **overrides,
     }
-    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-    env.update(overrides)
-    return env
 
 
 def free_port():
@@ -47,9 +57,10 @@ def free_port():
 
 
 class Server:
-    def __init__(self, port, log_path):
+    def __init__(self, port, log_path, secret):
         self.port = port
         self.log_path = log_path
+        self.secret = secret
 
     def request(self, method, path, body=None, headers=None):
         conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
@@ -64,24 +75,31 @@ class Server:
         return self.request("GET", path, headers=headers)
 
     def log(self):
-        return self.log_path.read_text(errors="replace")
+        return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+
+    def visitor(self, cookie_value):
+        """The visitor id in a `visitor` cookie this server signed (None if not valid)."""
+        request = HttpRequest()
+        request.COOKIES[COOKIE_NAME] = cookie_value
+        with override_settings(SECRET_KEY=self.secret):
+            return visitor_id(request)
 
 
 @contextmanager
 def gunicorn(tmp_path, workers=2, threads=2, **env):
-    """A gunicorn server with production settings; stopped on exit."""
-    port = free_port()
+    """A gunicorn server with production settings on the test database; stopped on exit."""
+    port, secret = free_port(), secrets.token_urlsafe(50)
     log_path = tmp_path / f"gunicorn-{port}.log"
-    environment = production_env(GUNICORN_BIND=f"127.0.0.1:{port}",
+    environment = production_env(secret, GUNICORN_BIND=f"127.0.0.1:{port}",
                                  GUNICORN_WORKERS=str(workers),
                                  GUNICORN_THREADS=str(threads), **env)
     with open(log_path, "w") as log:
         process = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "-c", "guides_site/gunicorn.conf.py",
              "guides_site.wsgi"], cwd=settings.BASE_DIR, env=environment,
-            stdout=log, stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
         )
-    server = Server(port, log_path)
+    server = Server(port, log_path, secret)
     try:
         deadline = time.monotonic() + 30
         while True:
@@ -96,7 +114,11 @@ def gunicorn(tmp_path, workers=2, threads=2, **env):
         yield server
     finally:
         process.terminate()
-        process.wait(timeout=30)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
 
 
 def csrf_headers(server, path):

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.cache import cache
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Case, Count, F, IntegerField, Q, Sum, Value, When
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -382,18 +382,32 @@ def ask(request, company, guide):
 
 
 def _store_question(guide, visitor, form):
-    """Store a reader's question, once; False (with the reason on the form) over the cap."""
-    recent = Question.objects.filter(visitor=visitor,
-                                     created__gte=timezone.now() - timedelta(days=1))
-    if recent.filter(guide=guide, text__iexact=form.cleaned_data["text"]).exists():
-        return True  # the same question again (a double submit): already stored
-    if recent.count() >= settings.QUESTIONS_PER_READER_PER_DAY:
-        form.add_error("text", _("You have asked many questions today. Please wait for our "
-                                 "answers, or come back tomorrow."))
-        return False
-    Question.objects.create(guide=guide, visitor=visitor, text=form.cleaned_data["text"],
-                            email=form.cleaned_data["email"])
-    return True
+    """Store a reader's question, once; False (with the reason on the form) over the cap.
+
+    The checks and the insert run as one transaction under a per-reader lock, so a double
+    submit, or many questions sent at once, cannot slip past them.
+    """
+    with transaction.atomic():
+        _lock_reader(visitor)
+        recent = Question.objects.filter(visitor=visitor,
+                                         created__gte=timezone.now() - timedelta(days=1))
+        if recent.filter(guide=guide, text__iexact=form.cleaned_data["text"]).exists():
+            return True  # the same question again (a double submit): already stored
+        if recent.count() >= settings.QUESTIONS_PER_READER_PER_DAY:
+            form.add_error("text", _("You have asked many questions today. Please wait for "
+                                     "our answers, or come back tomorrow."))
+            return False
+        Question.objects.create(guide=guide, visitor=visitor, text=form.cleaned_data["text"],
+                                email=form.cleaned_data["email"])
+        return True
+
+
+def _lock_reader(visitor):
+    """Make one reader's concurrent transactions wait for each other. SQLite's IMMEDIATE
+    transactions already run one at a time; PostgreSQL takes an advisory lock."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [visitor])
 
 
 @require_safe
