@@ -171,3 +171,19 @@ def test_tag_page_lists_guides_sharing_the_tag(client):
 def test_about_page_explains_why_we_write_guides(client):
     assert "Why we write these guides" in client.get("/about/").content.decode()
     assert client.get("/fr/about/").status_code == 200
+
+
+def test_a_server_error_shows_a_friendly_page_in_both_languages(client, monkeypatch):
+    from guides_site.guides import views
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("simulated failure")
+
+    make_guide()
+    monkeypatch.setattr(views, "render_to_string", broken)
+    client.raise_request_exception = False
+    response = client.get("/acme/")
+    assert response.status_code == 500
+    html = response.content.decode()
+    assert "Sorry, something went wrong on our side" in html
+    assert "Un problème est survenu" in html or "un problème est survenu" in html
