@@ -7,7 +7,7 @@ from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 
 
-def breadcrumbs(request, *crumbs):
+def breadcrumbs(*crumbs):
     """[(name, url)] from the home page down to the current page."""
     return [(_("Home"), reverse("home")), *crumbs]
 

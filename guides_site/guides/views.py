@@ -66,7 +66,7 @@ def home(request):
             "most_helpful": guides.ranked().filter(votes_total__gt=0)
             .order_by("-helpful_score", "title")[:6],
             "language_links": _language_links(request),
-            "breadcrumbs": seo.breadcrumbs(request),
+            "breadcrumbs": seo.breadcrumbs(),
             "csrf_token": csrf_token,
         }, request)
 
@@ -80,7 +80,7 @@ def home(request):
 def about(request):
     return render(request, "guides/about.html", {
         "language_links": _language_links(request),
-        "breadcrumbs": seo.breadcrumbs(request, (_("About"), request.path)),
+        "breadcrumbs": seo.breadcrumbs((_("About"), request.path)),
     })
 
 
@@ -93,7 +93,7 @@ def company(request, company):
             "company": company,
             "guides": _reader_language_first(company.guides.published()),
             "language_links": _language_links(request),
-            "breadcrumbs": seo.breadcrumbs(request, (company.name, company.get_absolute_url())),
+            "breadcrumbs": seo.breadcrumbs((company.name, company.get_absolute_url())),
             "csrf_token": csrf_token,
         }, request)
 
@@ -113,7 +113,7 @@ def tag(request, slug):
         "tag": tag,
         "guides": guides,
         "language_links": _language_links(request),
-        "breadcrumbs": seo.breadcrumbs(request, (tag.name, request.path)),
+        "breadcrumbs": seo.breadcrumbs((tag.name, request.path)),
     })
 
 
@@ -144,7 +144,7 @@ def guide_page_context(request, guide, vote=None):
         "vote_html": _render_vote(request, guide, vote),
         "question_form": QuestionForm(),
         "breadcrumbs": seo.breadcrumbs(
-            request, (guide.company.name, guide.company.get_absolute_url()),
+            (guide.company.name, guide.company.get_absolute_url()),
             (guide.title, guide.get_absolute_url()),
         ),
     }
@@ -260,7 +260,7 @@ def walkthrough(request, company, guide, position):
         "answer": step.feedback.filter(visitor=visitor).first() if visitor else None,
         "contacts": guide.company.contacts.all(),
         "breadcrumbs": seo.breadcrumbs(
-            request, (guide.company.name, guide.company.get_absolute_url()),
+            (guide.company.name, guide.company.get_absolute_url()),
             (guide.title, guide.get_absolute_url()),
             (_("Step %(number)s") % {"number": position}, request.path),
         ),
