@@ -5,13 +5,11 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
-from guides_site.guides.models import Vote
+from .browser_texts import BROWSER_MARKS, EN, guide_votes, question_form, vote_button
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-# Match the 10 s action timeout conftest sets: a busy CI machine can be slow to swap.
-expect.set_options(timeout=10_000)
+pytestmark = BROWSER_MARKS
 
-GUIDE = "/linkedin/refund/"
+GUIDE = EN["guide"]
 
 
 def describe(violations):
@@ -59,7 +57,7 @@ def test_page_in_dark_mode_has_no_axe_violations(page, live_server, sample_conte
 
 def test_guide_after_a_yes_vote_has_no_axe_violations(page, live_server, sample_content):
     page.goto(live_server.url + GUIDE)
-    page.locator("#helpful").get_by_role("button", name="Yes", exact=True).click()
+    vote_button(page, "Yes").click()
     expect(page.get_by_role("heading", name="Thanks, and please share!")).to_be_focused()
 
     assert_no_axe_violations(page)
@@ -69,7 +67,7 @@ def test_guide_with_the_needs_work_reasons_form_has_no_axe_violations(
     page, live_server, sample_content
 ):
     page.goto(live_server.url + GUIDE)
-    page.locator("#helpful").get_by_role("button", name="Needs work", exact=True).click()
+    vote_button(page, "Needs work").click()
     expect(page.get_by_role("group", name="Choose the closest reason (optional)")).to_be_visible()
 
     assert_no_axe_violations(page)
@@ -77,7 +75,7 @@ def test_guide_with_the_needs_work_reasons_form_has_no_axe_violations(
 
 def test_guide_with_a_question_error_has_no_axe_violations(page, live_server, sample_content):
     page.goto(live_server.url + GUIDE)
-    page.locator("#ask").get_by_role("button", name="Send my question").click()
+    question_form(page).get_by_role("button", name="Send my question").click()
     expect(page.locator("#id_text_error")).to_be_visible()
 
     assert_no_axe_violations(page)
@@ -99,11 +97,11 @@ def test_the_first_tab_reaches_the_skip_link_which_jumps_to_the_content(
 
 def test_voting_yes_with_the_keyboard_moves_focus_to_the_thanks(page, live_server, sample_content):
     page.goto(live_server.url + GUIDE)
-    yes = page.locator("#helpful").get_by_role("button", name="Yes", exact=True)
+    yes = vote_button(page, "Yes")
 
     yes.focus()
     expect(yes).to_be_focused()
     page.keyboard.press("Enter")
 
     expect(page.get_by_role("heading", name="Thanks, and please share!")).to_be_focused()
-    assert Vote.objects.get(guide__slug="refund", guide__language="en").helpful is True
+    assert guide_votes(EN).get().helpful is True

@@ -1,12 +1,11 @@
 """No page logs a JavaScript or console error (the `page` fixture also fails the test if
 one does), and htmx plus site.js load everywhere."""
 
-import pytest
 from playwright.sync_api import expect
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-# Match the 10 s action timeout conftest sets: a busy CI machine can be slow to swap.
-expect.set_options(timeout=10_000)
+from .browser_texts import BROWSER_MARKS
+
+pytestmark = BROWSER_MARKS
 
 PAGES = [
     "/",

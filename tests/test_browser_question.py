@@ -7,43 +7,15 @@ from playwright.sync_api import expect
 
 from guides_site.guides.models import Question
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-# Match the 10 s action timeout conftest sets: a busy CI machine can be slow to swap.
-expect.set_options(timeout=10_000)
+from .browser_texts import (
+    BROWSER_MARKS,
+    EN,
+    LANGUAGES,
+    assert_no_page_load,
+    open_question_form,
+)
 
-EN = {
-    "lang": "en",
-    "guide": "/linkedin/refund/",
-    "slug": "refund",
-    "heading": "More questions? Ask a follow-up or related question",
-    "label": "Your question",
-    "send": "Send my question",
-    "required": "Please write your question.",
-    "sent": "Thank you. Your question was sent to our editors.",
-}
-FR = {
-    "lang": "fr",
-    "guide": "/fr/linkedin/remboursement/",
-    "slug": "remboursement",
-    "heading": "D'autres questions ? Posez une question complémentaire ou connexe",
-    "label": "Votre question",
-    "send": "Envoyer ma question",
-    "required": "Veuillez écrire votre question.",
-    "sent": "Merci. Votre question a été transmise à nos rédacteurs.",
-}
-LANGUAGES = [pytest.param(EN, id="en"), pytest.param(FR, id="fr")]
-
-
-def open_question_form(page, live_server, text):
-    page.goto(live_server.url + text["guide"])
-    expect(page.get_by_role("heading", name=text["heading"])).to_be_visible()
-    page.evaluate("window.__marker = 1")
-    return page.locator("#ask")
-
-
-def assert_no_page_load(page, url):
-    assert page.evaluate("window.__marker") == 1, "the page was reloaded"
-    assert page.url == url
+pytestmark = BROWSER_MARKS
 
 
 @pytest.mark.parametrize("text", LANGUAGES)
@@ -53,13 +25,13 @@ def test_an_empty_question_shows_the_error_next_to_the_field(
     form = open_question_form(page, live_server, text)
     url = page.url
 
-    form.get_by_role("button", name=text["send"]).click()
+    form.get_by_role("button", name=text["ask_send"]).click()
 
     # Focus goes to the summary, which tells the reader to look below.
     expect(form.get_by_role("alert")).to_be_focused()
     error = form.locator("p.field-error#id_text_error")
     expect(error).to_have_text(text["required"])
-    field = form.get_by_label(text["label"], exact=True)
+    field = form.get_by_label(text["ask_label"], exact=True)
     expect(field).to_have_attribute("aria-invalid", "true")
     expect(field).to_have_attribute("aria-describedby", re.compile(r"(^|\s)id_text_error(\s|$)"))
     expect(field).to_have_accessible_description(re.compile(re.escape(text["required"])))
@@ -73,17 +45,17 @@ def test_a_valid_question_after_an_error_is_sent_without_a_page_load(
 ):
     form = open_question_form(page, live_server, text)
     url = page.url
-    form.get_by_role("button", name=text["send"]).click()
+    form.get_by_role("button", name=text["ask_send"]).click()
     expect(form.locator("#id_text_error")).to_be_visible()
 
-    form.get_by_label(text["label"], exact=True).fill("Does this work for Sales Navigator too?")
-    form.get_by_role("button", name=text["send"]).click()
+    form.get_by_label(text["ask_label"], exact=True).fill("Does this work for Sales Navigator too?")
+    form.get_by_role("button", name=text["ask_send"]).click()
 
     confirmation = form.get_by_role("status").filter(has_text=text["sent"])
     expect(confirmation).to_be_visible()
     expect(confirmation).to_be_focused()
     expect(form.locator("#id_text_error")).to_have_count(0)
-    expect(form.get_by_label(text["label"], exact=True)).to_have_value("")
+    expect(form.get_by_label(text["ask_label"], exact=True)).to_have_value("")
     assert_no_page_load(page, url)
     question = Question.objects.get()
     assert (question.guide.slug, question.guide.language) == (text["slug"], text["lang"])

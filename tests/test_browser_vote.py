@@ -7,68 +7,26 @@ from playwright.sync_api import expect
 
 from guides_site.guides.models import Vote
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-# Match the 10 s action timeout conftest sets: a busy CI machine can be slow to swap.
-expect.set_options(timeout=10_000)
+from .browser_texts import (
+    BROWSER_MARKS,
+    EN,
+    LANGUAGES,
+    assert_needs_work_feedback,
+    assert_no_page_load,
+    guide_votes,
+    open_guide,
+    vote_button,
+    vote_widget,
+)
 
-EN = {
-    "lang": "en",
-    "guide": "/linkedin/refund/",
-    "slug": "refund",
-    "question": "Was this page helpful?",
-    "yes": "Yes",
-    "needs_work": "Needs work",
-    "thanks": "Thanks, and please share!",
-    "what_went_wrong": "Sorry this guide didn't help. What went wrong?",
-    "reasons": "Choose the closest reason (optional)",
-    "did_not_work": "I followed it and it didn't work",
-    "comment": "Tell us more (optional)",
-    "send": "Send",
-    "feedback_thanks": "Thank you. Our editors read every answer and fix what's wrong.",
-}
-FR = {
-    "lang": "fr",
-    "guide": "/fr/linkedin/remboursement/",
-    "slug": "remboursement",
-    "question": "Cette page vous a-t-elle été utile ?",
-    "yes": "Oui",
-    "needs_work": "A besoin de travail",
-    "thanks": "Merci, et partagez !",
-    "what_went_wrong": (
-        "Désolé que ce guide ne vous ait pas aidé. Qu'est-ce qui n'a pas fonctionné ?"
-    ),
-    "reasons": "Choisissez la raison la plus proche (facultatif)",
-    "did_not_work": "Je l'ai suivi et ça n'a pas fonctionné",
-    "comment": "Dites-nous-en plus (facultatif)",
-    "send": "Envoyer",
-    "feedback_thanks": "Merci. Nos rédacteurs lisent chaque réponse et corrigent ce qui ne va pas.",
-}
-LANGUAGES = [pytest.param(EN, id="en"), pytest.param(FR, id="fr")]
-
-
-def open_guide(page, live_server, text):
-    """Open the guide, check the vote widget is there, and mark the window so a later
-    full page load (which would wipe the mark) is detectable."""
-    page.goto(live_server.url + text["guide"])
-    expect(page.get_by_role("heading", name=text["question"])).to_be_visible()
-    page.evaluate("window.__marker = 1")
-    return page.url
-
-
-def assert_no_page_load(page, url):
-    assert page.evaluate("window.__marker") == 1, "the page was reloaded"
-    assert page.url == url
-
-
-def vote_widget(page):
-    return page.locator("#helpful")
+pytestmark = BROWSER_MARKS
 
 
 @pytest.mark.parametrize("text", LANGUAGES)
 def test_voting_yes_shows_thanks_without_a_page_load(page, live_server, sample_content, text):
     url = open_guide(page, live_server, text)
 
-    vote_widget(page).get_by_role("button", name=text["yes"], exact=True).click()
+    vote_button(page, text["yes"]).click()
 
     thanks = page.get_by_role("heading", name=text["thanks"])
     expect(thanks).to_be_visible()
@@ -78,7 +36,7 @@ def test_voting_yes_shows_thanks_without_a_page_load(page, live_server, sample_c
     assert page.evaluate("document.activeElement.matches('h2[data-swap-focus]')"), (
         "focus is not on the swapped-in heading"
     )
-    vote = Vote.objects.get(guide__slug=text["slug"], guide__language=text["lang"])
+    vote = guide_votes(text).get()
     assert vote.helpful is True
 
 
@@ -88,31 +46,25 @@ def test_needs_work_asks_why_then_thanks_without_a_page_load(
 ):
     url = open_guide(page, live_server, text)
 
-    vote_widget(page).get_by_role("button", name=text["needs_work"], exact=True).click()
+    vote_button(page, text["needs_work"]).click()
 
     expect(page.get_by_role("heading", name=text["what_went_wrong"])).to_be_focused()
     reasons = page.get_by_role("group", name=text["reasons"])
     expect(reasons.get_by_role("radio")).to_have_count(len(Vote.Reason.choices))
     reasons.get_by_label(text["did_not_work"]).check()
     page.get_by_label(text["comment"]).fill("Step 4 has a different menu now.")
-    vote_widget(page).get_by_role("button", name=text["send"], exact=True).click()
+    vote_button(page, text["send"]).click()
 
     expect(page.get_by_role("heading", name=text["feedback_thanks"])).to_be_focused()
     assert_no_page_load(page, url)
-    vote = Vote.objects.get(guide__slug=text["slug"], guide__language=text["lang"])
-    assert (vote.helpful, vote.reason, vote.comment, vote.feedback_sent) == (
-        False,
-        Vote.Reason.DID_NOT_WORK,
-        "Step 4 has a different menu now.",
-        True,
-    )
+    assert_needs_work_feedback(text, Vote.Reason.DID_NOT_WORK, "Step 4 has a different menu now.")
 
 
 def test_changing_a_yes_vote_to_needs_work_keeps_one_vote(page, live_server, sample_content):
     url = open_guide(page, live_server, EN)
     widget = vote_widget(page)
 
-    widget.get_by_role("button", name="Yes", exact=True).click()
+    vote_button(page, "Yes").click()
     expect(widget.locator(".vote-stats")).to_have_text("100% of 1 reader found this helpful")
     widget.get_by_role("button", name="Change my answer to “Needs work”").click()
 
@@ -120,7 +72,7 @@ def test_changing_a_yes_vote_to_needs_work_keeps_one_vote(page, live_server, sam
     expect(widget.locator(".vote-stats")).to_have_text("0% of 1 reader found this helpful")
     expect(widget.get_by_text("You said this page needs work.")).to_be_visible()
     assert_no_page_load(page, url)
-    votes = Vote.objects.filter(guide__slug="refund", guide__language="en")
+    votes = guide_votes(EN)
     assert [vote.helpful for vote in votes] == [False]
 
 
@@ -128,23 +80,23 @@ def test_changing_needs_work_back_to_yes_shows_the_thanks(page, live_server, sam
     open_guide(page, live_server, EN)
     widget = vote_widget(page)
 
-    widget.get_by_role("button", name="Needs work", exact=True).click()
+    vote_button(page, "Needs work").click()
     widget.get_by_role("button", name="Change my answer to “Yes”").click()
 
     expect(page.get_by_role("heading", name=EN["thanks"])).to_be_focused()
     expect(widget.locator(".vote-stats")).to_have_text(re.compile(r"^100% of 1 reader\b"))
-    assert Vote.objects.get(guide__slug="refund", guide__language="en").helpful is True
+    assert guide_votes(EN).get().helpful is True
 
 
 def test_a_vote_is_remembered_when_the_reader_comes_back(page, live_server, sample_content):
     open_guide(page, live_server, EN)
-    vote_widget(page).get_by_role("button", name="Yes", exact=True).click()
+    vote_button(page, "Yes").click()
     expect(page.get_by_role("heading", name=EN["thanks"])).to_be_visible()
 
     page.reload()
 
     expect(page.get_by_role("heading", name=EN["thanks"])).to_be_visible()
-    expect(vote_widget(page).get_by_role("button", name="Yes", exact=True)).to_have_count(0)
+    expect(vote_button(page, "Yes")).to_have_count(0)
     expect(vote_widget(page).locator(".vote-stats")).to_have_text(
         "100% of 1 reader found this helpful"
     )
@@ -155,21 +107,21 @@ def test_voting_again_from_a_second_tab_counts_the_reader_once(page, live_server
     open_guide(page, live_server, EN)
     open_guide(second_tab, live_server, EN)
 
-    vote_widget(page).get_by_role("button", name="Yes", exact=True).click()
+    vote_button(page, "Yes").click()
     expect(vote_widget(page).locator(".vote-stats")).to_have_text(
         "100% of 1 reader found this helpful"
     )
-    vote_widget(second_tab).get_by_role("button", name="Yes", exact=True).click()
+    vote_button(second_tab, "Yes").click()
 
     expect(vote_widget(second_tab).locator(".vote-stats")).to_have_text(
         "100% of 1 reader found this helpful"
     )
-    assert Vote.objects.filter(guide__slug="refund", guide__language="en").count() == 1
+    assert guide_votes(EN).count() == 1
 
 
 def test_each_reader_counts_in_the_stats(page, browser, live_server, sample_content):
     open_guide(page, live_server, EN)
-    vote_widget(page).get_by_role("button", name="Yes", exact=True).click()
+    vote_button(page, "Yes").click()
     expect(page.get_by_role("heading", name=EN["thanks"])).to_be_visible()
 
     other_reader = browser.new_context()  # another browser: no visitor cookie
@@ -179,20 +131,20 @@ def test_each_reader_counts_in_the_stats(page, browser, live_server, sample_cont
         expect(vote_widget(other_page).locator(".vote-stats")).to_have_text(
             "100% of 1 reader found this helpful"
         )
-        vote_widget(other_page).get_by_role("button", name="Needs work", exact=True).click()
+        vote_button(other_page, "Needs work").click()
         expect(vote_widget(other_page).locator(".vote-stats")).to_have_text(
             "50% of 2 readers found this helpful"
         )
     finally:
         other_reader.close()
-    votes = Vote.objects.filter(guide__slug="refund", guide__language="en")
+    votes = guide_votes(EN)
     assert sorted(vote.helpful for vote in votes) == [False, True]
 
 
 def test_the_copy_link_button_copies_the_guide_address(page, live_server, sample_content):
     page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server.url)
     open_guide(page, live_server, EN)
-    vote_widget(page).get_by_role("button", name="Yes", exact=True).click()
+    vote_button(page, "Yes").click()
 
     # site.js reveals the button on content htmx swapped in, where the clipboard API exists.
     vote_widget(page).get_by_role("button", name="Copy link").click()

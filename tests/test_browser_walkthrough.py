@@ -7,47 +7,18 @@ from playwright.sync_api import expect
 
 from guides_site.guides.models import StepFeedback
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-# Match the 10 s action timeout conftest sets: a busy CI machine can be slow to swap.
-expect.set_options(timeout=10_000)
+from .browser_texts import (
+    BROWSER_MARKS,
+    EN,
+    LANGUAGES,
+    assert_no_page_load,
+    mark_window,
+    pager_link,
+    step_heading,
+    step_url,
+)
 
-EN = {
-    "guide": "/linkedin/refund/",
-    "title": "How to get a refund from LinkedIn",
-    "walk": "Walk me through it, one step at a time",
-    "step": "Step {} of 25",
-    "pager": "Steps",
-    "next": "Next",
-    "previous": "Previous",
-    "did_it_work": "Did this step work?",
-    "no": "No",
-    "sorry": "Sorry. Check the step once more",
-}
-FR = {
-    "guide": "/fr/linkedin/remboursement/",
-    "title": "Comment obtenir un remboursement de LinkedIn",
-    "walk": "Guidez-moi, une étape à la fois",
-    "step": "Étape {} sur 25",
-    "pager": "Étapes",
-    "next": "Suivante",
-    "previous": "Précédente",
-    "did_it_work": "Cette étape a-t-elle fonctionné ?",
-    "no": "Non",
-    "sorry": "Dommage. Vérifiez l'étape encore une fois",
-}
-LANGUAGES = [pytest.param(EN, id="en"), pytest.param(FR, id="fr")]
-
-
-def step_url(live_server, text, number):
-    return f"{live_server.url}{text['guide']}step/{number}/"
-
-
-def step_heading(page, text, number):
-    return page.get_by_role("heading", name=text["step"].format(number), exact=True)
-
-
-def pager_link(page, text, name):
-    return page.get_by_role("navigation", name=text["pager"]).get_by_role("link", name=name)
+pytestmark = BROWSER_MARKS
 
 
 def start_walkthrough(page, live_server, text):
@@ -55,7 +26,14 @@ def start_walkthrough(page, live_server, text):
     page.get_by_role("link", name=text["walk"]).click()
     expect(page).to_have_url(step_url(live_server, text, 1))
     expect(step_heading(page, text, 1)).to_be_visible()
-    page.evaluate("window.__marker = 1")
+    mark_window(page)
+
+
+def walk_to_step_2(page, live_server, text):
+    """Start the walkthrough and press Next: step 2, swapped in by htmx."""
+    start_walkthrough(page, live_server, text)
+    pager_link(page, text, text["next"]).click()
+    assert_step_shown(page, live_server, text, 2)
 
 
 def assert_step_shown(page, live_server, text, number):
@@ -69,10 +47,7 @@ def assert_step_shown(page, live_server, text, number):
 def test_next_and_previous_swap_the_step_in_place_and_push_its_url(
     page, live_server, sample_content, text
 ):
-    start_walkthrough(page, live_server, text)
-
-    pager_link(page, text, text["next"]).click()
-    assert_step_shown(page, live_server, text, 2)
+    walk_to_step_2(page, live_server, text)
     expect(page).to_have_title(re.compile("^" + re.escape(text["step"].format(2))))
     expect(step_heading(page, text, 2)).to_be_focused()
 
@@ -89,9 +64,7 @@ def test_next_and_previous_swap_the_step_in_place_and_push_its_url(
 
 
 def test_back_and_forward_show_the_step_of_the_url(page, live_server, sample_content):
-    start_walkthrough(page, live_server, EN)
-    pager_link(page, EN, "Next").click()
-    assert_step_shown(page, live_server, EN, 2)
+    walk_to_step_2(page, live_server, EN)
 
     page.go_back()
     assert_step_shown(page, live_server, EN, 1)
@@ -104,9 +77,7 @@ def test_back_and_forward_show_the_step_of_the_url(page, live_server, sample_con
 
 
 def test_back_after_previous_walks_the_history_in_order(page, live_server, sample_content):
-    start_walkthrough(page, live_server, EN)
-    pager_link(page, EN, "Next").click()
-    assert_step_shown(page, live_server, EN, 2)
+    walk_to_step_2(page, live_server, EN)
     pager_link(page, EN, "Next").click()
     assert_step_shown(page, live_server, EN, 3)
     pager_link(page, EN, "Previous").click()
@@ -126,9 +97,7 @@ def test_coming_back_to_a_pushed_step_url_shows_the_full_page_not_a_fragment(
 ):
     # The step URL was last fetched by htmx (a fragment); Back must not show that fragment
     # from the browser cache (the view varies on HX-Request).
-    start_walkthrough(page, live_server, EN)
-    pager_link(page, EN, "Next").click()
-    assert_step_shown(page, live_server, EN, 2)
+    walk_to_step_2(page, live_server, EN)
     page.get_by_role("link", name="Show all the steps on one page").click()
     expect(page).to_have_url(live_server.url + EN["guide"] + "#step-2")
 
@@ -142,9 +111,7 @@ def test_coming_back_to_a_pushed_step_url_shows_the_full_page_not_a_fragment(
 def test_reloading_a_pushed_step_url_shows_that_step_as_a_full_page(
     page, live_server, sample_content
 ):
-    start_walkthrough(page, live_server, EN)
-    pager_link(page, EN, "Next").click()
-    assert_step_shown(page, live_server, EN, 2)
+    walk_to_step_2(page, live_server, EN)
 
     page.reload()
 
@@ -159,9 +126,7 @@ def test_reloading_a_pushed_step_url_shows_that_step_as_a_full_page(
 def test_answering_no_to_did_this_step_work_shows_help_in_place(
     page, live_server, sample_content, text
 ):
-    start_walkthrough(page, live_server, text)
-    pager_link(page, text, text["next"]).click()
-    assert_step_shown(page, live_server, text, 2)
+    walk_to_step_2(page, live_server, text)
     url = page.url
 
     question = page.get_by_role("group", name=text["did_it_work"])
@@ -173,8 +138,7 @@ def test_answering_no_to_did_this_step_work_shows_help_in_place(
     expect(question.get_by_role("button", name=text["no"], exact=True)).to_have_attribute(
         "aria-pressed", "true"
     )
-    assert page.evaluate("window.__marker") == 1
-    assert page.url == url
+    assert_no_page_load(page, url)
     feedback = StepFeedback.objects.get()
     assert (feedback.step.position, feedback.worked) == (2, False)
     assert feedback.step.guide.get_absolute_url() == text["guide"]

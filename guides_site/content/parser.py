@@ -5,9 +5,11 @@ a content folder, or raises ContentInvalid listing each problem as `path:line: m
 The format is documented in content/README.md.
 """
 
+import bisect
 import difflib
 import hashlib
 import re
+import reprlib
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -29,7 +31,9 @@ COMPANY_KEYS = ("name", "website", "contacts")
 CONTACT_KEYS = ("kind", "label", "value", "hours")
 # Field lengths, so that a long value is a content error rather than a database error.
 MAX_LENGTHS = {"title": 200, "slug": 100, "summary": 300, "author": 100, "tag": 60, "name": 100,
-               "website": 200, "label": 100, "value": 300, "hours": 200}
+               "website": 200, "label": 100, "value": 300, "hours": 200,
+               # Company.slug (the folder name) and Guide.translation_key (folder/file name).
+               "company slug": 60, "translation key": 170}
 
 _SLUG_RE = re.compile(SLUG_PATTERN)
 # A step starts a line with a number followed by "." or ")" (up to 3 spaces of indentation,
@@ -39,6 +43,19 @@ _FENCE_RE = re.compile(r"^ {0,3}(```|~~~)")
 # After a step line, an unindented line continues the step's paragraph unless it starts
 # another kind of block.
 _BLOCK_START_RE = re.compile(r"^(#|[-*+] |>|\||```|~~~|---|\*\*\*|___)")
+
+# Characters YAML refuses in a stream (its "printable" set, minus what it allows).
+_NOT_YAML_RE = re.compile(r"[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+# What PyYAML's constructors raise, besides YAMLError, on a value that does not fit an
+# explicit tag (`!!bool maybe`, `!!int ""`, `!!timestamp soon`) or that nests too deeply.
+_CONSTRUCT_ERRORS = (yaml.YAMLError, ValueError, TypeError, OverflowError, KeyError,
+                     IndexError, AttributeError, RecursionError)
+
+# Shows a few items of a few levels of a list or mapping in an error message.
+_SHORT_REPR = reprlib.Repr()
+_SHORT_REPR.maxlevel = 2
+_SHORT_REPR.maxlist = _SHORT_REPR.maxdict = _SHORT_REPR.maxset = 4
+_SHORT_REPR.maxstring = _SHORT_REPR.maxother = 60
 
 try:
     _Loader = yaml.CSafeLoader
@@ -133,8 +150,10 @@ def load_tree(root):
         raise ContentInvalid([ContentError(str(root), None, "content folder not found")])
     errors, companies, guides = [], [], []
     for folder in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")):
+        # Sub-folders are ignored, even one whose name ends in .md (content/README.md).
         guide_files = sorted(
-            p for p in folder.glob("*.md") if p.name != COMPANY_FILE and not p.name.startswith(".")
+            p for p in folder.glob("*.md")
+            if p.name != COMPANY_FILE and not p.name.startswith(".") and not p.is_dir()
         )
         company_file = folder / COMPANY_FILE
         if not company_file.is_file():
@@ -195,26 +214,42 @@ def _parse_file(path, root, errors, parse):
 
 
 def _read_text(path, errors):
-    size = path.stat().st_size
-    if size > MAX_FILE_BYTES:
-        errors.add(None, f"file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,} (1 MiB)")
+    if not path.is_file():
+        errors.add(None, "not a file (a link to nothing?): only Markdown files may have a "
+                         "name ending in .md")
         return None, None
-    raw = path.read_bytes()
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            errors.add(None, f"file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,} (1 MiB)")
+            return None, None
+        raw = path.read_bytes()
+    except OSError as exc:
+        errors.add(None, f"cannot read the file: {exc.strerror or exc}")
+        return None, None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
+        # Lines end with \n, \r\n or \r, as everywhere else in this module.
+        before = raw[:exc.start].replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+        line = before.count(b"\n") + 1
         errors.add(line, f"not UTF-8 text (byte 0x{raw[exc.start]:02x}); save the file as UTF-8")
         return None, None
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
         errors.add(None, "file is empty")
         return None, None
+    if "\x00" in text:
+        # The database could not store it (PostgreSQL refuses NUL in text).
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        errors.add(line, "contains a NUL character (U+0000); remove it")
+        return None, None
     return text, raw
 
 
 def _split_front_matter(text, errors):
-    """Return (mapping node, loader, body lines, line number of the first body line)."""
+    """Return (mapping node, line_of(mark) for its marks, body lines, line number of the
+    first body line)."""
     lines = text.split("\n")
     if lines[0].rstrip() != "---":
         errors.add(1, "no front matter: the file must start with a line '---', then YAML "
@@ -225,32 +260,53 @@ def _split_front_matter(text, errors):
         errors.add(1, "front matter is not closed: add a line '---' after the YAML fields")
         return None
     yaml_text = "\n".join(lines[1:end])
-    loader = _Loader(yaml_text)
+    line_of = _line_finder(yaml_text)
+    loader = None
     try:
+        loader = _Loader(yaml_text)
         node = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 2 if mark else 1
+        line = line_of(mark) if mark else 1
         errors.add(line, f"invalid YAML in front matter: {exc.problem or exc.context}")
         return None
     except yaml.YAMLError as exc:
-        errors.add(1, f"invalid YAML in front matter: {exc}")
+        # A character YAML refuses (ReaderError); libyaml gives its place in bytes, not
+        # characters, so find it again.
+        bad = _NOT_YAML_RE.search(yaml_text)
+        line = yaml_text.count("\n", 0, bad.start()) + 2 if bad else 1
+        errors.add(line, f"invalid YAML in front matter: {exc}")
         return None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     if not isinstance(node, yaml.MappingNode):
         errors.add(2, "front matter must be YAML fields such as 'title: …'")
         return None
-    return node, lines[end + 1:], end + 2
+    return node, line_of, lines[end + 1:], end + 2
 
 
-def _fields(node, allowed, errors, what):
+def _line_finder(yaml_text):
+    """Map a YAML mark to a line of the file (the front matter starts on line 2).
+
+    YAML also breaks lines at U+0085, U+2028 and U+2029, which are ordinary characters in a
+    Markdown file: the ones before the mark are taken off its line number.
+    """
+    yaml_only_breaks = [i for i, char in enumerate(yaml_text) if char in "\x85\u2028\u2029"]
+
+    def line_of(mark):
+        return mark.line + 2 - bisect.bisect_left(yaml_only_breaks, mark.index)
+
+    return line_of
+
+
+def _fields(node, allowed, errors, what, line_of):
     """Map each key of a YAML mapping node to (python value, line), checking the keys."""
     loader = _Loader("")
     result = {}
     try:
         for key_node, value_node in node.value:
-            line = key_node.start_mark.line + 2
+            line = line_of(key_node.start_mark)
             key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
             if key not in allowed:
                 hint = difflib.get_close_matches(str(key), allowed, n=1)
@@ -263,9 +319,9 @@ def _fields(node, allowed, errors, what):
                 continue
             try:
                 value = loader.construct_object(value_node, deep=True)
-            except (yaml.YAMLError, ValueError, TypeError, OverflowError) as exc:
+            except _CONSTRUCT_ERRORS as exc:
                 if not isinstance(value_node, yaml.ScalarNode):
-                    errors.add(line, f"invalid value for {key!r}: {exc}")
+                    errors.add(line, f"invalid value for {key!r}: {_construct_problem(exc)}")
                     continue
                 # e.g. a date-shaped 2019-13-45: keep the text, the field check explains.
                 value = value_node.value
@@ -273,6 +329,14 @@ def _fields(node, allowed, errors, what):
     finally:
         loader.dispose()
     return result
+
+
+def _construct_problem(exc):
+    if isinstance(exc, yaml.YAMLError):
+        return exc
+    if isinstance(exc, RecursionError):
+        return "it is nested too deeply"
+    return "a value in it does not fit its YAML tag (such as !!int or !!bool)"
 
 
 def _text(fields, key, errors, *, required=False, max_length=None, default_line=1):
@@ -287,6 +351,9 @@ def _text(fields, key, errors, *, required=False, max_length=None, default_line=
         errors.add(line, f"{key!r} must be text" + (" and not empty" if required else ""))
         return None
     value = value.strip()
+    if "\x00" in value:  # written as an escape, "\0": the database could not store it
+        errors.add(line, f"{key!r} contains a NUL character (U+0000); remove it")
+        return None
     limit = max_length or MAX_LENGTHS.get(key)
     if limit and len(value) > limit:
         errors.add(line, f"{key!r} is {len(value)} characters long; the limit is {limit}")
@@ -305,7 +372,9 @@ def _date(fields, key, errors):
             return date.fromisoformat(value.strip())
         except ValueError:
             pass
-    errors.add(line, f"{key!r} must be a date written YYYY-MM-DD, not {value!r}")
+    # A list of aliases to lists of aliases… would otherwise print as gigabytes.
+    shown = _SHORT_REPR.repr(value) if isinstance(value, (list, dict, set)) else repr(value)
+    errors.add(line, f"{key!r} must be a date written YYYY-MM-DD, not {shown}")
     return None
 
 
@@ -313,15 +382,18 @@ def _parse_company(text, relative, errors):
     split = _split_front_matter(text, errors)
     if split is None:
         return None
-    node, body, _first_body_line = split
-    fields = _fields(node, COMPANY_KEYS, errors, "company")
+    node, line_of, body, _first_body_line = split
+    fields = _fields(node, COMPANY_KEYS, errors, "company", line_of)
     slug = Path(relative).parent.name
-    if not _SLUG_RE.match(slug):
+    if not _SLUG_RE.fullmatch(slug):
         errors.add(None, f"folder name {slug!r} is not a valid company slug: use lowercase "
                          "letters, digits and hyphens")
     elif slug in RESERVED_COMPANY_SLUGS:
         errors.add(None, f"folder name {slug!r} is reserved for a page of the site; "
                          "rename the folder")
+    elif len(slug) > MAX_LENGTHS["company slug"]:
+        errors.add(None, f"folder name {slug!r} is {len(slug)} characters long; the limit "
+                         f"is {MAX_LENGTHS['company slug']}")
     name = _text(fields, "name", errors, required=True)
     website = _text(fields, "website", errors)
     if website:
@@ -330,7 +402,7 @@ def _parse_company(text, relative, errors):
         except ValidationError:
             errors.add(fields["website"][1], f"'website' must be an http(s) address, "
                                              f"not {website!r}")
-    contacts = _contacts(fields, errors)
+    contacts = _contacts(fields, errors, line_of)
     if errors.errors:
         return None
     return CompanyDoc(
@@ -339,7 +411,7 @@ def _parse_company(text, relative, errors):
     )
 
 
-def _contacts(fields, errors):
+def _contacts(fields, errors, line_of):
     if "contacts" not in fields or fields["contacts"][0] is None:
         return ()
     value, line, node = fields["contacts"]
@@ -349,12 +421,12 @@ def _contacts(fields, errors):
     kinds = ContactChannel.Kind.values
     contacts = []
     for item in node.value:
-        item_line = item.start_mark.line + 2
+        item_line = line_of(item.start_mark)
         if not isinstance(item, yaml.MappingNode):
             errors.add(item_line, "each contact needs fields: kind, value (and label, hours)")
             continue
         item_errors = len(errors.errors)
-        item_fields = _fields(item, CONTACT_KEYS, errors, "contact")
+        item_fields = _fields(item, CONTACT_KEYS, errors, "contact", line_of)
         kind = _text(item_fields, "kind", errors, required=True, default_line=item_line)
         if kind is not None and kind not in kinds:
             errors.add(item_fields["kind"][1],
@@ -380,8 +452,8 @@ def _parse_guide(text, relative, errors):
     split = _split_front_matter(text, errors)
     if split is None:
         return None
-    node, body, first_body_line = split
-    fields = _fields(node, GUIDE_KEYS, errors, "guide")
+    node, line_of, body, first_body_line = split
+    fields = _fields(node, GUIDE_KEYS, errors, "guide", line_of)
 
     title = _text(fields, "title", errors, required=True)
     languages = language_codes()
@@ -400,12 +472,24 @@ def _parse_guide(text, relative, errors):
         elif lang:
             language = lang
 
-    slug = _text(fields, "slug", errors) if "slug" in fields else name
-    if slug is not None and not _SLUG_RE.match(slug):
-        where = fields["slug"][1] if "slug" in fields else None
-        origin = "" if "slug" in fields else " (taken from the file name; set 'slug:' or rename)"
+    slug_from_file = "slug" not in fields
+    slug = name if slug_from_file else _text(fields, "slug", errors)
+    if slug is not None and not _SLUG_RE.fullmatch(slug):
+        where = None if slug_from_file else fields["slug"][1]
+        origin = " (taken from the file name; set 'slug:' or rename)" if slug_from_file else ""
         errors.add(where, f"slug {slug!r} is not URL-safe{origin}: use lowercase letters, "
                           "digits and single hyphens, e.g. get-a-refund")
+    elif slug_from_file and len(slug) > MAX_LENGTHS["slug"]:  # 'slug:' is checked by _text
+        errors.add(None, f"slug {slug!r} is {len(slug)} characters long; the limit is "
+                         f"{MAX_LENGTHS['slug']} (taken from the file name; set 'slug:' or "
+                         "rename)")
+    # The translation key is folder/name. A file-name slug is already held to less; a folder
+    # name that is too long is reported with company.md.
+    key_limit = MAX_LENGTHS["translation key"] - len(company_slug) - 1
+    if (not slug_from_file and len(name) > key_limit
+            and len(company_slug) <= MAX_LENGTHS["company slug"]):
+        errors.add(None, f"file name {name!r} is {len(name)} characters long before its "
+                         f"language and .md; the limit is {key_limit} in this folder")
     summary = _text(fields, "summary", errors)
     author = _text(fields, "author", errors)
     published = _date(fields, "published", errors)
@@ -444,6 +528,12 @@ def _tags(fields, errors):
             errors.add(line, f"tag {tag!r} needs at least one letter or digit")
         elif len(tag) > MAX_LENGTHS["tag"]:
             errors.add(line, f"tag {tag!r} is longer than {MAX_LENGTHS['tag']} characters")
+        elif "\x00" in tag:
+            errors.add(line, f"tag {tag!r} contains a NUL character (U+0000); remove it")
+        elif len(slugify(tag)) > MAX_LENGTHS["tag"]:
+            # e.g. "㎉" spells "kcal" in a web address.
+            errors.add(line, f"tag {tag!r} makes a web address longer than "
+                             f"{MAX_LENGTHS['tag']} characters ({slugify(tag)!r})")
         elif tag not in tags:
             tags.append(tag)
     return tuple(tags)

@@ -6,6 +6,8 @@ import markdown
 import nh3
 
 _EXTENSIONS = ["tables", "fenced_code", "sane_lists"]
+# Column alignment as an attribute nh3 keeps, rather than a style attribute it drops.
+_EXTENSION_CONFIGS = {"tables": {"use_align_attribute": True}}
 # Building a Markdown converter costs more than converting a step, so each thread keeps one.
 _local = threading.local()
 # nh3's defaults, less `cite`: browsers never follow it, but nh3 leaves any URL in it,
@@ -28,7 +30,7 @@ def render_markdown(source):
     converter = getattr(_local, "converter", None)
     if converter is None:
         converter = _local.converter = markdown.Markdown(
-            extensions=_EXTENSIONS, output_format="html"
+            extensions=_EXTENSIONS, extension_configs=_EXTENSION_CONFIGS, output_format="html"
         )
     html = converter.reset().convert(source)
     # nh3 drops <script>, event-handler attributes and javascript:/data: URLs,

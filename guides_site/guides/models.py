@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from guides_site.content.rendering import normalise_source, render_markdown
 
-SLUG_PATTERN = r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$"
+SLUG_PATTERN = r"\A[a-z0-9]+(?:[-_][a-z0-9]+)*\Z"  # \Z: no trailing newline either
 slug_validator = RegexValidator(
     SLUG_PATTERN,
     _("Use lowercase letters, digits and single hyphens or underscores, e.g. “get-a-refund”."),
