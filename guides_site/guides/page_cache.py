@@ -43,8 +43,8 @@ def vote_box(request, guide, vote, *, render, release):
     """The vote box of the page: the same for every reader with the same answer, until the
     counts change. render(csrf_token) renders it."""
     state = f"{vote.helpful:d}{vote.feedback_sent:d}" if vote else "none"
-    key = _key(request, release, "vote-box", guide.pk, guide.cache_version, guide.votes_yes,
-               guide.votes_total, state)
+    key = _key(request, release, "vote-box", guide.pk, guide.cache_version,
+               guide.company.cache_version, guide.votes_yes, guide.votes_total, state)
     html = cache.get(key)
     if html is None:
         html = render(CSRF_SLOT)

@@ -22,7 +22,6 @@ from django.views.decorators.vary import vary_on_headers
 from . import page_cache, seo
 from .forms import FeedbackForm, QuestionForm, StepAnswerForm, VoteForm
 from .models import Company, Guide, Question, Step, StepFeedback, Tag, Vote
-from .page_cache import render_guide_page
 from .ratelimit import rate_limited
 from .release import release_id
 from .visitors import ensure_visitor_id, remember_visitor, visitor_id
@@ -232,7 +231,7 @@ def guide(request, company, guide):
                 request, found, vote, release=RELEASE,
                 render=lambda token: _render_vote(request, found, vote, csrf_token=token),
             )
-            response = HttpResponse(render_guide_page(
+            response = HttpResponse(page_cache.render_guide_page(
                 request, found, vote_html=vote_html,
                 views_text=_views_text(found), release=RELEASE,
                 build_context=lambda: guide_page_context(request, found, vote),
