@@ -1,5 +1,6 @@
 """Real app servers for tests: gunicorn processes on loopback, sharing the test database."""
 
+import functools
 import http.client
 import os
 import re
@@ -85,9 +86,18 @@ class Server:
             return visitor_id(request)
 
 
+@functools.cache
+def collect_static():
+    """Production settings serve hashed static files, listed by collectstatic's manifest."""
+    subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput"],
+                   cwd=settings.BASE_DIR, env=production_env(secrets.token_urlsafe(50)),
+                   check=True, capture_output=True)
+
+
 @contextmanager
 def gunicorn(tmp_path, workers=2, threads=2, **env):
     """A gunicorn server with production settings on the test database; stopped on exit."""
+    collect_static()
     port, secret = free_port(), secrets.token_urlsafe(50)
     log_path = tmp_path / f"gunicorn-{port}.log"
     environment = production_env(secret, GUNICORN_BIND=f"127.0.0.1:{port}",
