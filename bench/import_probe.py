@@ -15,8 +15,12 @@ from guides_site.content.importer import import_content  # noqa: E402
 
 started = time.perf_counter()
 report = import_content(sys.argv[1])
-print(json.dumps({
-    "seconds": time.perf_counter() - started,
-    "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-    "summary": report.summary(),
-}))
+print(
+    json.dumps(
+        {
+            "seconds": time.perf_counter() - started,
+            "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+            "summary": report.summary(),
+        }
+    )
+)

@@ -18,25 +18,45 @@ from statistics import median
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from run import ROOT, Server, manage, production_env, reset_database  # noqa: E402
 
-PAGES = {"home": "/", "company": "/linkedin/", "guide": "/linkedin/refund/",
-         "guide (French)": "/fr/linkedin/remboursement/"}
+PAGES = {
+    "home": "/",
+    "company": "/linkedin/",
+    "guide": "/linkedin/refund/",
+    "guide (French)": "/fr/linkedin/remboursement/",
+}
 CATEGORIES = ["performance", "accessibility", "best-practices", "seo"]
 RUNS = 3
-CHROME_FLAGS = ("--headless=new --no-sandbox --disable-gpu --disable-background-networking "
-                "--disable-component-update --no-first-run --disable-sync")
+CHROME_FLAGS = (
+    "--headless=new --no-sandbox --disable-gpu --disable-background-networking "
+    "--disable-component-update --no-first-run --disable-sync"
+)
 
 
 def lighthouse(url, output):
     binary = ROOT / "bench/node_modules/.bin/lighthouse"
     env = dict(os.environ, CHROME_PATH=os.environ.get("CHROME_PATH", "/usr/bin/chromium"))
-    subprocess.run([str(binary), url, "--quiet", f"--chrome-flags={CHROME_FLAGS}",
-                    f"--only-categories={','.join(CATEGORIES)}", "--output=json",
-                    f"--output-path={output}"], env=env, check=True)
+    subprocess.run(
+        [
+            str(binary),
+            url,
+            "--quiet",
+            f"--chrome-flags={CHROME_FLAGS}",
+            f"--only-categories={','.join(CATEGORIES)}",
+            "--output=json",
+            f"--output-path={output}",
+        ],
+        env=env,
+        check=True,
+    )
     report = json.loads(Path(output).read_text())
     scores = {c: round(report["categories"][c]["score"] * 100) for c in CATEGORIES}
-    failing = [audit["title"] for audit in report["audits"].values()
-               if audit.get("score") is not None and audit["score"] < 0.9
-               and audit.get("scoreDisplayMode") in ("binary", "numeric")]
+    failing = [
+        audit["title"]
+        for audit in report["audits"].values()
+        if audit.get("score") is not None
+        and audit["score"] < 0.9
+        and audit.get("scoreDisplayMode") in ("binary", "numeric")
+    ]
     return scores, failing
 
 
@@ -50,8 +70,9 @@ def main():
         results, ok = {}, True
         with Server(env) as server:
             for name, path in PAGES.items():
-                runs = [lighthouse(server.url + path, workdir / f"report-{i}.json")
-                        for i in range(RUNS)]
+                runs = [
+                    lighthouse(server.url + path, workdir / f"report-{i}.json") for i in range(RUNS)
+                ]
                 results[name] = {c: median(scores[c] for scores, _ in runs) for c in CATEGORIES}
                 results[name]["to improve"] = sorted({t for _, failing in runs for t in failing})
         print(f"\n{'page':<16}" + "".join(f"{c:>16}" for c in CATEGORIES))
@@ -61,8 +82,10 @@ def main():
                 print(f"{'':<16}audits below 90: {'; '.join(scores['to improve'])}")
             ok = ok and all(scores[c] >= 95 for c in CATEGORIES)
         perfect = all(scores[c] == 100 for scores in results.values() for c in CATEGORIES)
-        print(f"\nTarget 100 everywhere: {'PASS' if perfect else 'not reached'}; "
-              f"nothing below 95: {'PASS' if ok else 'FAIL'}")
+        print(
+            f"\nTarget 100 everywhere: {'PASS' if perfect else 'not reached'}; "
+            f"nothing below 95: {'PASS' if ok else 'FAIL'}"
+        )
         return 0 if ok else 1
     finally:
         shutil.rmtree(workdir, ignore_errors=True)

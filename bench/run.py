@@ -49,27 +49,36 @@ def free_port():
 
 def production_env(workdir):
     env = dict(os.environ)
-    env.update({
-        "DJANGO_DEBUG": "false",
-        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
-        "DJANGO_HTTPS": "false",
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "DJANGO_RATE_LIMITS": "off",
-        "DJANGO_SETTINGS_MODULE": "guides_site.settings",
-    })
+    env.update(
+        {
+            "DJANGO_DEBUG": "false",
+            "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+            "DJANGO_HTTPS": "false",
+            "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+            "DJANGO_RATE_LIMITS": "off",
+            "DJANGO_SETTINGS_MODULE": "guides_site.settings",
+        }
+    )
     if not env.get("DATABASE_URL"):
         env["SQLITE_PATH"] = str(workdir / "bench.sqlite3")
     return env
 
 
 def manage(env, *args):
-    subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=True,
-                   stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL
+    )
 
 
 def probe_import(env, corpus):
-    out = subprocess.run([PYTHON, "bench/import_probe.py", str(corpus)], cwd=ROOT, env=env,
-                         check=True, capture_output=True, text=True).stdout
+    out = subprocess.run(
+        [PYTHON, "bench/import_probe.py", str(corpus)],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
     return json.loads(out.strip().splitlines()[-1])
 
 
@@ -93,7 +102,11 @@ class Server:
     def __enter__(self):
         self.process = subprocess.Popen(
             [PYTHON, "-m", "gunicorn", "-c", "guides_site/gunicorn.conf.py", "guides_site.wsgi"],
-            cwd=ROOT, env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+            cwd=ROOT,
+            env=self.env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
         )
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
@@ -147,12 +160,15 @@ def run_wrk(url, seconds, connections, script=None):
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
     latency = dict(re.findall(r"^\s+(50|99)%\s+([\d.]+\w+)", output, re.M))
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
-    return {"rps": rps, "p50": latency.get("50", "?"), "p99": latency.get("99", "?"),
-            "errors": int(errors.group(1)) if errors else 0}
+    return {
+        "rps": rps,
+        "p50": latency.get("50", "?"),
+        "p99": latency.get("99", "?"),
+        "errors": int(errors.group(1)) if errors else 0,
+    }
 
 
-def run_python_client(server, path, seconds, connections, method="GET", body=None,
-                      headers=None):
+def run_python_client(server, path, seconds, connections, method="GET", body=None, headers=None):
     """A keep-alive client in threads, for machines without wrk. Slower than wrk: the
     ratios it reports are what matter."""
     latencies, errors, stop = [], [0], time.monotonic() + seconds
@@ -178,8 +194,7 @@ def run_python_client(server, path, seconds, connections, method="GET", body=Non
     def pct(p):
         return f"{latencies[int(len(latencies) * p) - 1] * 1000:.2f}ms" if latencies else "?"
 
-    return {"rps": len(latencies) / seconds, "p50": pct(0.5), "p99": pct(0.99),
-            "errors": errors[0]}
+    return {"rps": len(latencies) / seconds, "p50": pct(0.5), "p99": pct(0.99), "errors": errors[0]}
 
 
 def measure_queries(env, paths):
@@ -203,8 +218,9 @@ for path in sys.argv[1:]:
     result[path] = counts
 print(json.dumps(result))
 """
-    out = subprocess.run([PYTHON, "-c", code, *paths], cwd=ROOT, env=env, check=True,
-                         capture_output=True, text=True).stdout
+    out = subprocess.run(
+        [PYTHON, "-c", code, *paths], cwd=ROOT, env=env, check=True, capture_output=True, text=True
+    ).stdout
     return json.loads(out.strip().splitlines()[-1])
 
 
@@ -240,13 +256,15 @@ def conditional_check(server, path):
     _, headers, _ = server.get(path)
     cookie = re.search(r"csrftoken=([^;]+)", headers.get("Set-Cookie", "")).group(1)
     _, headers, _ = server.get(path, {"Cookie": f"csrftoken={cookie}"})
-    status, _, _ = server.get(path, {"Cookie": f"csrftoken={cookie}",
-                                     "If-None-Match": headers.get("ETag", "")})
+    status, _, _ = server.get(
+        path, {"Cookie": f"csrftoken={cookie}", "If-None-Match": headers.get("ETag", "")}
+    )
     return status
 
 
 def freshness_check(server, env, path):
     """After a vote and after an edit, the next page view shows them."""
+
     def stats():
         _, _, body = server.get(path)
         match = re.search(rb"of ([\d,]+) readers? found", body)
@@ -254,16 +272,24 @@ def freshness_check(server, env, path):
 
     before, _ = stats()
     cookie, token = csrf_pair(server, path)
-    server.post(path + "vote/", "helpful=yes", {
-        "Cookie": f"csrftoken={cookie}", "X-CSRFToken": token,
-        "Content-Type": "application/x-www-form-urlencoded"})
+    server.post(
+        path + "vote/",
+        "helpful=yes",
+        {
+            "Cookie": f"csrftoken={cookie}",
+            "X-CSRFToken": token,
+            "Content-Type": "application/x-www-form-urlencoded",
+        },
+    )
     after_vote, _ = stats()
     marker = f"Edited by the benchmark {secrets.token_hex(4)}."
     company, slug = path.strip("/").split("/")
-    code = ("import django; django.setup();"
-            "from guides_site.guides.models import Step;"
-            f"s = Step.objects.get(guide__company__slug='{company}', guide__slug='{slug}',"
-            f" guide__language='en', position=1); s.body_md = '{marker}'; s.save()")
+    code = (
+        "import django; django.setup();"
+        "from guides_site.guides.models import Step;"
+        f"s = Step.objects.get(guide__company__slug='{company}', guide__slug='{slug}',"
+        f" guide__language='en', position=1); s.body_md = '{marker}'; s.save()"
+    )
     subprocess.run([PYTHON, "-c", code], cwd=ROOT, env=env, check=True)
     _, body = stats()
     return after_vote == before + 1, marker.encode() in body
@@ -292,8 +318,12 @@ def main():
     use_wrk = shutil.which("wrk") is not None
     workdir = Path(tempfile.mkdtemp(prefix="guides-bench-"))
     env = production_env(workdir)
-    results = {"date": date.today().isoformat(), "guides": args.guides,
-               "client": "wrk" if use_wrk else "python", "cpus": os.cpu_count()}
+    results = {
+        "date": date.today().isoformat(),
+        "guides": args.guides,
+        "client": "wrk" if use_wrk else "python",
+        "cpus": os.cpu_count(),
+    }
     try:
         print(f"Generating {args.guides} guides…", flush=True)
         corpus = workdir / "content"
@@ -306,8 +336,12 @@ def main():
 
         guide10 = f"/{TEN_STEPS[0]}/{TEN_STEPS[1]}/"
         guide100 = f"/{HUNDRED_STEPS[0]}/{HUNDRED_STEPS[1]}/"
-        pages = {"home": "/", "company": "/linkedin/", "guide (10 steps)": guide10,
-                 "guide (100 steps)": guide100}
+        pages = {
+            "home": "/",
+            "company": "/linkedin/",
+            "guide (10 steps)": guide10,
+            "guide (100 steps)": guide100,
+        }
         results["queries"] = measure_queries(env, list(pages.values()))
 
         with Server(env) as server:
@@ -322,29 +356,38 @@ def main():
             for name, path in targets.items():
                 print(f"Loading {name}…", flush=True)
                 if use_wrk:
-                    throughput[name] = run_wrk(server.url + path, args.seconds,
-                                               args.connections)
+                    throughput[name] = run_wrk(server.url + path, args.seconds, args.connections)
                 else:
-                    throughput[name] = run_python_client(server, path, args.seconds,
-                                                         args.connections)
+                    throughput[name] = run_python_client(
+                        server, path, args.seconds, args.connections
+                    )
             cookie, token = csrf_pair(server, guide10)
-            headers = {"Cookie": f"csrftoken={cookie}", "X-CSRFToken": token,
-                       "Content-Type": "application/x-www-form-urlencoded"}
+            headers = {
+                "Cookie": f"csrftoken={cookie}",
+                "X-CSRFToken": token,
+                "Content-Type": "application/x-www-form-urlencoded",
+            }
             print("Loading vote POST…", flush=True)
             if use_wrk:
                 script = write_vote_script(workdir, guide10 + "vote/", cookie, token)
-                throughput["vote POST"] = run_wrk(server.url + guide10 + "vote/",
-                                                  args.seconds, args.connections, script)
+                throughput["vote POST"] = run_wrk(
+                    server.url + guide10 + "vote/", args.seconds, args.connections, script
+                )
             else:
                 throughput["vote POST"] = run_python_client(
-                    server, guide10 + "vote/", args.seconds, args.connections, "POST",
-                    "helpful=yes", headers)
+                    server,
+                    guide10 + "vote/",
+                    args.seconds,
+                    args.connections,
+                    "POST",
+                    "helpful=yes",
+                    headers,
+                )
             results["throughput"] = throughput
             results["weight"] = {name: page_weight(server, path) for name, path in pages.items()}
             results["static"] = static_checks(server, guide10)
             results["conditional_status"] = conditional_check(server, guide10)
-            results["fresh_votes"], results["fresh_content"] = freshness_check(
-                server, env, guide10)
+            results["fresh_votes"], results["fresh_content"] = freshness_check(server, env, guide10)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
         shutil.rmtree(ROOT / "staticfiles" / "bench", ignore_errors=True)
@@ -356,33 +399,52 @@ def main():
 
 def budget_lines(results):
     ceiling = results["throughput"]["static file (ceiling)"]["rps"]
-    worst_guide = min(results["throughput"][k]["rps"] for k in results["throughput"]
-                      if k.startswith("guide"))
+    worst_guide = min(
+        results["throughput"][k]["rps"] for k in results["throughput"] if k.startswith("guide")
+    )
     warm_guide_queries = max(v[1] for k, v in results["queries"].items() if k.count("/") == 3)
     heaviest = max(w["brotli"] for k, w in results["weight"].items() if k.startswith("guide"))
     heaviest_gzip = max(w["gzip"] for k, w in results["weight"].items() if k.startswith("guide"))
     first, again = results["import"], results["reimport"]
     static = results["static"]
     return [
-        (f"guide page throughput ≥ {BUDGET['guide_throughput_share']:.0%} of the static "
-         f"ceiling: {worst_guide / ceiling:.0%}", worst_guide / ceiling
-         >= BUDGET["guide_throughput_share"]),
-        (f"guide page SQL queries ≤ {BUDGET['guide_queries']} (warm): {warm_guide_queries}",
-         warm_guide_queries <= BUDGET["guide_queries"]),
-        (f"guide page with CSS and JS ≤ 30 KB compressed: {heaviest_gzip / 1024:.1f} KB gzip, "
-         f"{heaviest / 1024:.1f} KB brotli", heaviest_gzip <= BUDGET["guide_weight_bytes"]),
-        (f"re-import of unchanged content ≤ 5% of the first import: "
-         f"{again['seconds'] / first['seconds']:.1%}",
-         again["seconds"] / first["seconds"] <= BUDGET["reimport_share"]),
-        (f"first import peak memory < 300 MB: {first['peak_rss_mb']:.0f} MB",
-         first["peak_rss_mb"] < BUDGET["import_peak_mb"]),
-        (f"unchanged page answers a conditional request with 304: "
-         f"{results['conditional_status']}", results["conditional_status"] == 304),
-        ("static files hashed, gzip and brotli, immutable: " + ", ".join(
-            f"{k} {'yes' if v else 'NO'}" for k, v in static.items()), all(static.values())
-         and len(static) == 4),
-        ("no stale vote count or content after a change",
-         results["fresh_votes"] and results["fresh_content"]),
+        (
+            f"guide page throughput ≥ {BUDGET['guide_throughput_share']:.0%} of the static "
+            f"ceiling: {worst_guide / ceiling:.0%}",
+            worst_guide / ceiling >= BUDGET["guide_throughput_share"],
+        ),
+        (
+            f"guide page SQL queries ≤ {BUDGET['guide_queries']} (warm): {warm_guide_queries}",
+            warm_guide_queries <= BUDGET["guide_queries"],
+        ),
+        (
+            f"guide page with CSS and JS ≤ 30 KB compressed: {heaviest_gzip / 1024:.1f} KB gzip, "
+            f"{heaviest / 1024:.1f} KB brotli",
+            heaviest_gzip <= BUDGET["guide_weight_bytes"],
+        ),
+        (
+            f"re-import of unchanged content ≤ 5% of the first import: "
+            f"{again['seconds'] / first['seconds']:.1%}",
+            again["seconds"] / first["seconds"] <= BUDGET["reimport_share"],
+        ),
+        (
+            f"first import peak memory < 300 MB: {first['peak_rss_mb']:.0f} MB",
+            first["peak_rss_mb"] < BUDGET["import_peak_mb"],
+        ),
+        (
+            f"unchanged page answers a conditional request with 304: "
+            f"{results['conditional_status']}",
+            results["conditional_status"] == 304,
+        ),
+        (
+            "static files hashed, gzip and brotli, immutable: "
+            + ", ".join(f"{k} {'yes' if v else 'NO'}" for k, v in static.items()),
+            all(static.values()) and len(static) == 4,
+        ),
+        (
+            "no stale vote count or content after a change",
+            results["fresh_votes"] and results["fresh_content"],
+        ),
     ]
 
 
@@ -390,27 +452,34 @@ def report(results):
     throughput = results["throughput"]
     ceiling = throughput["static file (ceiling)"]["rps"]
     print()
-    print(f"Benchmark of {results['date']}: {results['guides']} generated guides + sample "
-          f"content, {results['cpus']} CPUs, load by {results['client']}")
+    print(
+        f"Benchmark of {results['date']}: {results['guides']} generated guides + sample "
+        f"content, {results['cpus']} CPUs, load by {results['client']}"
+    )
     print()
-    print(f"{'target':<24}{'req/s':>9}{'of ceiling':>12}{'p50':>10}{'p99':>10}"
-          f"{'errors':>8}{'SQL cold/warm':>15}")
+    print(
+        f"{'target':<24}{'req/s':>9}{'of ceiling':>12}{'p50':>10}{'p99':>10}"
+        f"{'errors':>8}{'SQL cold/warm':>15}"
+    )
     for name, row in throughput.items():
         path_queries = ""
-        queries = next((v for k, v in results["queries"].items()
-                        if _page_name(k) == name), None)
+        queries = next((v for k, v in results["queries"].items() if _page_name(k) == name), None)
         if queries:
             path_queries = f"{queries[0]}/{queries[1]}"
-        print(f"{name:<24}{row['rps']:>9.0f}{row['rps'] / ceiling:>12.0%}{row['p50']:>10}"
-              f"{row['p99']:>10}{row['errors']:>8}{path_queries:>15}")
+        print(
+            f"{name:<24}{row['rps']:>9.0f}{row['rps'] / ceiling:>12.0%}{row['p50']:>10}"
+            f"{row['p99']:>10}{row['errors']:>8}{path_queries:>15}"
+        )
     print()
     print(f"{'page weight (HTML+CSS+JS)':<28}{'raw':>10}{'gzip':>10}{'brotli':>10}")
     for name, weight in results["weight"].items():
         print(f"{name:<28}{weight['raw']:>10,}{weight['gzip']:>10,}{weight['brotli']:>10,}")
     print()
     first, again = results["import"], results["reimport"]
-    print(f"import of {first['summary']}: {first['seconds']:.1f} s, "
-          f"peak memory {first['peak_rss_mb']:.0f} MB")
+    print(
+        f"import of {first['summary']}: {first['seconds']:.1f} s, "
+        f"peak memory {first['peak_rss_mb']:.0f} MB"
+    )
     print(f"re-import, nothing changed ({again['summary']}): {again['seconds']:.2f} s")
     print()
     print("Budget")
@@ -419,9 +488,12 @@ def report(results):
 
 
 def _page_name(path):
-    return {"/": "home", "/linkedin/": "company",
-            f"/{TEN_STEPS[0]}/{TEN_STEPS[1]}/": "guide (10 steps)",
-            f"/{HUNDRED_STEPS[0]}/{HUNDRED_STEPS[1]}/": "guide (100 steps)"}.get(path)
+    return {
+        "/": "home",
+        "/linkedin/": "company",
+        f"/{TEN_STEPS[0]}/{TEN_STEPS[1]}/": "guide (10 steps)",
+        f"/{HUNDRED_STEPS[0]}/{HUNDRED_STEPS[1]}/": "guide (100 steps)",
+    }.get(path)
 
 
 if __name__ == "__main__":

@@ -47,7 +47,7 @@ def env_list(name, default):
 
 
 def env_rate_limits(name, default):
-    """"off", or limits per scope as "vote=30/60,question=5/600" (requests / seconds)."""
+    """ "off", or limits per scope as "vote=30/60,question=5/600" (requests / seconds)."""
     raw = env_str(name)
     if raw is None:
         return dict(default)
@@ -166,10 +166,12 @@ else:
             "CONN_HEALTH_CHECKS": True,
             # Tests use a file too, so that a real server process can share the database;
             # one per test run, so that two runs never share it.
-            "TEST": {"NAME": env_str(
-                "SQLITE_TEST_PATH",
-                str(Path(tempfile.gettempdir()) / f"guides-test-{os.getpid()}.sqlite3"),
-            )},
+            "TEST": {
+                "NAME": env_str(
+                    "SQLITE_TEST_PATH",
+                    str(Path(tempfile.gettempdir()) / f"guides-test-{os.getpid()}.sqlite3"),
+                )
+            },
             "OPTIONS": {
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 20,
@@ -223,9 +225,15 @@ SITE_NAME = env_str("SITE_NAME", "HelpSteps")
 
 # Per client address: at most this many POSTs in this many seconds (guides/ratelimit.py).
 # DJANGO_RATE_LIMITS=off for load tests on loopback, where every client shares one address.
-RATE_LIMITS = env_rate_limits("DJANGO_RATE_LIMITS", {
-    "vote": (30, 60), "step_answer": (120, 60), "question": (5, 600), "login": (10, 900),
-})
+RATE_LIMITS = env_rate_limits(
+    "DJANGO_RATE_LIMITS",
+    {
+        "vote": (30, 60),
+        "step_answer": (120, 60),
+        "question": (5, 600),
+        "login": (10, 900),
+    },
+)
 QUESTIONS_PER_READER_PER_DAY = env_int("QUESTIONS_PER_READER_PER_DAY", 10)
 # Proxies whose X-Forwarded-For is believed when finding a client's address.
 TRUSTED_PROXIES = env_list("DJANGO_TRUSTED_PROXIES", [])

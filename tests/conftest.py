@@ -8,8 +8,13 @@ from django.core.management import call_command
 CHROMIUM = "/usr/bin/chromium"
 # Without these, Chromium tries to reach Google's services, which this network refuses.
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 
 
@@ -31,8 +36,10 @@ def sample_content(db):
 @pytest.fixture(scope="session")
 def browser():
     if not os.path.exists(CHROMIUM):
-        message = (f"Browser tests need Chromium at {CHROMIUM}: install it with "
-                   "`sudo apt-get install chromium`.")
+        message = (
+            f"Browser tests need Chromium at {CHROMIUM}: install it with "
+            "`sudo apt-get install chromium`."
+        )
         if os.environ.get("REQUIRE_BROWSER"):
             pytest.fail(message + " REQUIRE_BROWSER is set, so this is a failure.")
         pytest.skip(message)

@@ -48,8 +48,9 @@ def write_tree(root, files):
         if isinstance(content, bytes):
             path.write_bytes(content)
         else:
-            path.write_text(textwrap.dedent(content) if content.startswith("\n") else content,
-                            encoding="utf-8")
+            path.write_text(
+                textwrap.dedent(content) if content.startswith("\n") else content, encoding="utf-8"
+            )
     return root
 
 
@@ -82,8 +83,10 @@ def add_votes(guide, yes=0, no=0, **fields):
     """Readers' votes, with the guide's stored counts brought up to date as the site does."""
     existing = guide.votes.count()
     Vote.objects.bulk_create(
-        [Vote(guide=guide, visitor=f"reader-{existing + i}", helpful=i < yes, **fields)
-         for i in range(yes + no)]
+        [
+            Vote(guide=guide, visitor=f"reader-{existing + i}", helpful=i < yes, **fields)
+            for i in range(yes + no)
+        ]
     )
     Guide.refresh_vote_counts(guide.pk)
     guide.refresh_from_db()

@@ -22,8 +22,11 @@ from guides_site.guides.visitors import COOKIE_NAME, visitor_id
 
 def database_env():
     """This process's environment, pointed at the database the running test uses."""
-    env = {key: value for key, value in os.environ.items()
-           if key not in ("DATABASE_URL", "SQLITE_PATH", "DJANGO_ALLOW_ASYNC_UNSAFE")}
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in ("DATABASE_URL", "SQLITE_PATH", "DJANGO_ALLOW_ASYNC_UNSAFE")
+    }
     database = connection.settings_dict
     if connection.vendor == "sqlite":
         env["SQLITE_PATH"] = str(database["NAME"])
@@ -89,9 +92,13 @@ class Server:
 @functools.cache
 def collect_static():
     """Production settings serve hashed static files, listed by collectstatic's manifest."""
-    subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput"],
-                   cwd=settings.BASE_DIR, env=production_env(secrets.token_urlsafe(50)),
-                   check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput"],
+        cwd=settings.BASE_DIR,
+        env=production_env(secrets.token_urlsafe(50)),
+        check=True,
+        capture_output=True,
+    )
 
 
 @contextmanager
@@ -100,14 +107,28 @@ def gunicorn(tmp_path, workers=2, threads=2, **env):
     collect_static()
     port, secret = free_port(), secrets.token_urlsafe(50)
     log_path = tmp_path / f"gunicorn-{port}.log"
-    environment = production_env(secret, GUNICORN_BIND=f"127.0.0.1:{port}",
-                                 GUNICORN_WORKERS=str(workers),
-                                 GUNICORN_THREADS=str(threads), **env)
+    environment = production_env(
+        secret,
+        GUNICORN_BIND=f"127.0.0.1:{port}",
+        GUNICORN_WORKERS=str(workers),
+        GUNICORN_THREADS=str(threads),
+        **env,
+    )
     with open(log_path, "w") as log:
         process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "-c", "guides_site/gunicorn.conf.py",
-             "guides_site.wsgi"], cwd=settings.BASE_DIR, env=environment,
-            stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "-c",
+                "guides_site/gunicorn.conf.py",
+                "guides_site.wsgi",
+            ],
+            cwd=settings.BASE_DIR,
+            env=environment,
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
         )
     server = Server(port, log_path, secret)
     try:
@@ -136,5 +157,8 @@ def csrf_headers(server, path):
     status, headers, body = server.get(path)
     cookie = next(v for k, v in headers if k.lower() == "set-cookie" and "csrftoken=" in v)
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', body).group(1)
-    return {"Cookie": cookie.split(";")[0], "X-CSRFToken": token,
-            "Content-Type": "application/x-www-form-urlencoded"}
+    return {
+        "Cookie": cookie.split(";")[0],
+        "X-CSRFToken": token,
+        "Content-Type": "application/x-www-form-urlencoded",
+    }

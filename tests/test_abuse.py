@@ -18,10 +18,13 @@ def limits(settings):
     settings.RATE_LIMITS = LIMITS
 
 
-@pytest.mark.parametrize("url, data, model", [
-    ("/acme/refund/vote/", {"helpful": "yes"}, Vote),
-    ("/acme/refund/step/1/answer/", {"worked": "no"}, StepFeedback),
-])
+@pytest.mark.parametrize(
+    "url, data, model",
+    [
+        ("/acme/refund/vote/", {"helpful": "yes"}, Vote),
+        ("/acme/refund/step/1/answer/", {"worked": "no"}, StepFeedback),
+    ],
+)
 def test_a_flood_of_answers_from_one_client_gets_a_friendly_429(limits, url, data, model):
     make_guide()
     responses = [Client().post(url, data) for _ in range(5)]
@@ -47,8 +50,12 @@ def test_limits_count_each_client_address_separately(limits):
     make_guide()
     for address in ("10.0.0.1", "10.0.0.2"):
         for _ in range(3):
-            assert Client(REMOTE_ADDR=address).post(
-                "/acme/refund/vote/", {"helpful": "yes"}).status_code == 302
+            assert (
+                Client(REMOTE_ADDR=address)
+                .post("/acme/refund/vote/", {"helpful": "yes"})
+                .status_code
+                == 302
+            )
     assert Vote.objects.count() == 6
 
 
@@ -57,21 +64,27 @@ def test_forwarded_addresses_are_believed_only_from_trusted_proxies(limits, sett
     settings.TRUSTED_PROXIES = ["10.9.9.9"]
     for index in range(4):  # four readers behind our proxy, one vote each
         response = Client(REMOTE_ADDR="10.9.9.9").post(
-            "/acme/refund/vote/", {"helpful": "yes"},
-            headers={"X-Forwarded-For": f"203.0.113.{index}"})
+            "/acme/refund/vote/",
+            {"helpful": "yes"},
+            headers={"X-Forwarded-For": f"203.0.113.{index}"},
+        )
         assert response.status_code == 302
     for _ in range(3):  # a client forging the header from outside counts as itself
         Client(REMOTE_ADDR="198.51.100.7").post(
-            "/acme/refund/vote/", {"helpful": "yes"}, headers={"X-Forwarded-For": "1.2.3.4"})
+            "/acme/refund/vote/", {"helpful": "yes"}, headers={"X-Forwarded-For": "1.2.3.4"}
+        )
     forged = Client(REMOTE_ADDR="198.51.100.7").post(
-        "/acme/refund/vote/", {"helpful": "yes"}, headers={"X-Forwarded-For": "5.6.7.8"})
+        "/acme/refund/vote/", {"helpful": "yes"}, headers={"X-Forwarded-For": "5.6.7.8"}
+    )
     assert forged.status_code == 429
 
 
 def test_questions_are_rate_limited(limits):
     make_guide()
-    statuses = [Client().post("/acme/refund/ask/", {"text": f"Question number {i}?"}).status_code
-                for i in range(3)]
+    statuses = [
+        Client().post("/acme/refund/ask/", {"text": f"Question number {i}?"}).status_code
+        for i in range(3)
+    ]
     assert statuses == [302, 302, 429]
     assert Question.objects.count() == 2
 
@@ -92,8 +105,9 @@ def test_a_reader_can_ask_only_so_many_questions_a_day(settings, client):
 def test_the_same_question_twice_is_stored_once(client):
     make_guide()
     client.post("/acme/refund/ask/", {"text": "Can I get a refund after a year?"})
-    response = client.post("/acme/refund/ask/", {"text": "can i get a refund after a year?"},
-                           headers=HTMX)
+    response = client.post(
+        "/acme/refund/ask/", {"text": "can i get a refund after a year?"}, headers=HTMX
+    )
     assert "Your question was sent" in response.content.decode()
     assert Question.objects.count() == 1
 
@@ -111,16 +125,20 @@ def test_rate_limits_are_settings_that_can_be_turned_off():
     assert env_rate_limits("UNSET_VARIABLE_FOR_TEST", default) == default
 
 
-@pytest.mark.parametrize("raw, expected", [
-    ("off", {}),
-    ("OFF", {}),
-    ("vote=5/10", {"vote": (5, 10), "question": (5, 600)}),
-    ("vote=5/10, question=1/60", {"vote": (5, 10), "question": (1, 60)}),
-])
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        ("off", {}),
+        ("OFF", {}),
+        ("vote=5/10", {"vote": (5, 10), "question": (5, 600)}),
+        ("vote=5/10, question=1/60", {"vote": (5, 10), "question": (1, 60)}),
+    ],
+)
 def test_rate_limits_are_read_from_the_environment(monkeypatch, raw, expected):
     monkeypatch.setenv("DJANGO_RATE_LIMITS", raw)
     assert env_rate_limits("DJANGO_RATE_LIMITS", {"vote": (30, 60), "question": (5, 600)}) == (
-        expected)
+        expected
+    )
 
 
 @pytest.mark.parametrize("raw", ["vote=5", "votes=5/10", "vote=five/10", "on"])

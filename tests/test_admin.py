@@ -36,12 +36,21 @@ def guide_form_data(guide, steps=None, **changes):
     if steps is None:
         steps = [(s.pk, s.body_md, s.position) for s in guide.steps.all()]
     data = {
-        "company": guide.company.pk, "title": guide.title, "slug": guide.slug,
-        "language": guide.language, "status": guide.status, "summary": guide.summary,
-        "intro_md": guide.intro_md, "closing_md": guide.closing_md, "author": guide.author,
-        "published": guide.published.isoformat(), "translation_key": guide.translation_key,
-        "steps-TOTAL_FORMS": len(steps), "steps-INITIAL_FORMS": guide.steps.count(),
-        "steps-MIN_NUM_FORMS": 0, "steps-MAX_NUM_FORMS": 1000,
+        "company": guide.company.pk,
+        "title": guide.title,
+        "slug": guide.slug,
+        "language": guide.language,
+        "status": guide.status,
+        "summary": guide.summary,
+        "intro_md": guide.intro_md,
+        "closing_md": guide.closing_md,
+        "author": guide.author,
+        "published": guide.published.isoformat(),
+        "translation_key": guide.translation_key,
+        "steps-TOTAL_FORMS": len(steps),
+        "steps-INITIAL_FORMS": guide.steps.count(),
+        "steps-MIN_NUM_FORMS": 0,
+        "steps-MAX_NUM_FORMS": 1000,
     }
     for index, (pk, text, position) in enumerate(steps):
         data[f"steps-{index}-id"] = pk or ""
@@ -73,8 +82,7 @@ def test_an_editor_edits_a_step_and_the_html_is_re_rendered(editor):
     steps = [(s.pk, s.body_md, s.position) for s in guide.steps.all()]
     steps[1] = (steps[1][0], "Open **Payments** now.", 2)
 
-    response = editor.post(f"/admin/guides/guide/{guide.pk}/change/",
-                           guide_form_data(guide, steps))
+    response = editor.post(f"/admin/guides/guide/{guide.pk}/change/", guide_form_data(guide, steps))
 
     assert response.status_code == 302, form_errors(response)
     guide.refresh_from_db()
@@ -89,9 +97,13 @@ def test_reordering_steps_keeps_positions_unique_and_consecutive(editor):
     guide = make_guide(steps=4)
     first, second, third, fourth = guide.steps.all()
     # The third step dragged to the top; the fourth deleted; a new one added at the end.
-    steps = [(third.pk, third.body_md, 1), (first.pk, first.body_md, 2),
-             (second.pk, second.body_md, 3), (fourth.pk, fourth.body_md, 4),
-             (None, "A brand new step.", 5)]
+    steps = [
+        (third.pk, third.body_md, 1),
+        (first.pk, first.body_md, 2),
+        (second.pk, second.body_md, 3),
+        (fourth.pk, fourth.body_md, 4),
+        (None, "A brand new step.", 5),
+    ]
     data = guide_form_data(guide, steps)
     data["steps-3-DELETE"] = "on"
 
@@ -99,7 +111,10 @@ def test_reordering_steps_keeps_positions_unique_and_consecutive(editor):
 
     assert response.status_code == 302, form_errors(response)
     assert list(guide.steps.values_list("position", "body_md")) == [
-        (1, "Do thing 3."), (2, "Do thing 1."), (3, "Do thing 2."), (4, "A brand new step."),
+        (1, "Do thing 3."),
+        (2, "Do thing 1."),
+        (3, "Do thing 2."),
+        (4, "A brand new step."),
     ]
     assert guide.steps.get(position=1).pk == third.pk
 
@@ -158,8 +173,7 @@ def test_the_guide_list_ranks_by_wilson_lower_bound():
     add_votes(lucky, yes=1)
     add_votes(solid, yes=180, no=20)
 
-    ranked = list(Guide.objects.ranked().order_by("-helpful_score")
-                  .values_list("slug", flat=True))
+    ranked = list(Guide.objects.ranked().order_by("-helpful_score").values_list("slug", flat=True))
     assert ranked == ["solid", "lucky"]
 
 
@@ -170,8 +184,7 @@ def test_the_guide_list_runs_as_many_queries_for_200_guides_as_for_10(editor):
             guide = make_guide(company, slug=f"g{index}", steps=1)
             add_votes(guide, yes=1)
         with CaptureQueriesContext(connection) as queries:
-            response = editor.get(f"/admin/guides/guide/?company__id__exact={company.pk}"
-                                  "&all=")
+            response = editor.get(f"/admin/guides/guide/?company__id__exact={company.pk}&all=")
         assert response.status_code == 200
         return len(queries)
 
@@ -184,8 +197,14 @@ def test_the_guide_page_in_the_admin_shows_where_readers_get_stuck(editor):
     for index, worked in enumerate([True, False, False]):
         StepFeedback.objects.create(step=steps[1], visitor=str(index), worked=worked)
     StepFeedback.objects.create(step=steps[0], visitor="x", worked=True)
-    Vote.objects.create(guide=guide, visitor="a", helpful=False, reason="outdated",
-                        comment="The menu moved.", feedback_sent=True)
+    Vote.objects.create(
+        guide=guide,
+        visitor="a",
+        helpful=False,
+        reason="outdated",
+        comment="The menu moved.",
+        feedback_sent=True,
+    )
 
     html = editor.get(f"/admin/guides/guide/{guide.pk}/change/").content.decode()
 
@@ -196,8 +215,9 @@ def test_the_guide_page_in_the_admin_shows_where_readers_get_stuck(editor):
 
 def test_moderation_decides_what_the_public_page_shows(editor):
     guide = make_guide()
-    answered = Question.objects.create(guide=guide, text="Is there a phone number?",
-                                       answer="Yes: 0800 000 000.")
+    answered = Question.objects.create(
+        guide=guide, text="Is there a phone number?", answer="Yes: 0800 000 000."
+    )
     unanswered = Question.objects.create(guide=guide, text="Nobody answered this one")
     spam = Question.objects.create(guide=guide, text="Cheap watches here", answer="x")
     url = "/admin/guides/question/"
@@ -215,8 +235,10 @@ def test_moderation_decides_what_the_public_page_shows(editor):
 
 def test_answering_a_question_in_the_form_records_when(editor):
     question = Question.objects.create(guide=make_guide(), text="When will I be refunded?")
-    editor.post(f"/admin/guides/question/{question.pk}/change/",
-                {"status": "published", "answer": "Within 14 days."})
+    editor.post(
+        f"/admin/guides/question/{question.pk}/change/",
+        {"status": "published", "answer": "Within 14 days."},
+    )
     question.refresh_from_db()
     assert question.status == "published" and question.answered_at is not None
 
@@ -231,7 +253,11 @@ def test_resetting_votes_is_recorded_with_who_and_when(editor):
     assert guide.votes.count() == guide.votes_total == guide.votes_yes == 0
     reset = VoteReset.objects.get()
     assert (reset.guide, reset.reset_by, reset.votes_yes, reset.votes_no) == (
-        guide, editor.user, 1, 1)
+        guide,
+        editor.user,
+        1,
+        1,
+    )
     assert LogEntry.objects.filter(object_id=str(guide.pk), user=editor.user).exists()
 
 
@@ -244,13 +270,24 @@ def test_votes_are_read_only_for_editors(editor):
 
 
 def test_an_editor_adds_a_company_with_contacts(editor):
-    response = editor.post("/admin/guides/company/add/", {
-        "name": "Orange", "slug": "orange", "website": "https://www.orange.fr", "about_md": "",
-        "contacts-TOTAL_FORMS": 1, "contacts-INITIAL_FORMS": 0,
-        "contacts-MIN_NUM_FORMS": 0, "contacts-MAX_NUM_FORMS": 1000,
-        "contacts-0-kind": "phone", "contacts-0-label": "Service client",
-        "contacts-0-value": "3900", "contacts-0-hours": "8h–20h", "contacts-0-position": 1,
-    })
+    response = editor.post(
+        "/admin/guides/company/add/",
+        {
+            "name": "Orange",
+            "slug": "orange",
+            "website": "https://www.orange.fr",
+            "about_md": "",
+            "contacts-TOTAL_FORMS": 1,
+            "contacts-INITIAL_FORMS": 0,
+            "contacts-MIN_NUM_FORMS": 0,
+            "contacts-MAX_NUM_FORMS": 1000,
+            "contacts-0-kind": "phone",
+            "contacts-0-label": "Service client",
+            "contacts-0-value": "3900",
+            "contacts-0-hours": "8h–20h",
+            "contacts-0-position": 1,
+        },
+    )
     assert response.status_code == 302, response.content.decode()[:3000]
     contact = Company.objects.get(slug="orange").contacts.get()
     assert (contact.kind, contact.value, contact.href) == ("phone", "3900", "tel:3900")
@@ -270,15 +307,20 @@ def test_every_admin_change_leaves_an_entry_in_the_admin_log(editor):
     vote = guide.votes.get()
     before = LogEntry.objects.count()
 
-    editor.post(f"/admin/guides/question/{question.pk}/change/",
-                {"status": "pending", "answer": "Yes."})
+    editor.post(
+        f"/admin/guides/question/{question.pk}/change/", {"status": "pending", "answer": "Yes."}
+    )
     editor.post("/admin/guides/tag/add/", {"name": "Billing", "slug": "billing"})
     editor.post(f"/admin/guides/vote/{vote.pk}/delete/", {"post": "yes"})
     editor.post("/admin/guides/guide/", {"action": "unpublish", "_selected_action": [guide.pk]})
 
     entries = LogEntry.objects.order_by("pk")[before:]
     assert [(e.content_type.model, e.action_flag) for e in entries] == [
-        ("question", 2), ("tag", 1), ("vote", 3), ("guide", 2)]
+        ("question", 2),
+        ("tag", 1),
+        ("vote", 3),
+        ("guide", 2),
+    ]
     assert all(e.user == editor.user for e in entries)
     guide.refresh_from_db()
     assert guide.votes_total == 0  # a deleted vote is no longer counted

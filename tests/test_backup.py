@@ -23,14 +23,23 @@ def count_votes_in_backup(path, visitors):
         return len({row[0] for row in rows} & set(visitors))
     db = connection.settings_dict
     scratch = f"restore_{uuid.uuid4().hex[:8]}"
-    base = ["-h", db["HOST"] or "127.0.0.1", "-p", str(db["PORT"] or 5432),
-            "-U", db["USER"] or "postgres"]
+    base = [
+        "-h",
+        db["HOST"] or "127.0.0.1",
+        "-p",
+        str(db["PORT"] or 5432),
+        "-U",
+        db["USER"] or "postgres",
+    ]
     subprocess.run(["createdb", *base, scratch], check=True)
     try:
         subprocess.run(["pg_restore", *base, "--no-owner", "-d", scratch, str(path)], check=True)
-        out = subprocess.run(["psql", *base, "-d", scratch, "-At", "-c",
-                              "SELECT visitor FROM guides_vote"],
-                             check=True, capture_output=True, text=True).stdout
+        out = subprocess.run(
+            ["psql", *base, "-d", scratch, "-At", "-c", "SELECT visitor FROM guides_vote"],
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
         return len(set(out.split()) & set(visitors))
     finally:
         subprocess.run(["dropdb", *base, scratch], check=True)

@@ -16,15 +16,21 @@ def test_an_oversized_body_is_refused_with_400(client):
     response = client.post("/acme/refund/ask/", {"text": "x" * (3 * 1024 * 1024)})
     assert response.status_code == 400
     assert "couldn&#x27;t understand" in response.content.decode() or (
-        "couldn't understand" in response.content.decode())
+        "couldn't understand" in response.content.decode()
+    )
     assert Question.objects.count() == 0
 
 
 def test_invalid_utf8_in_a_form_is_a_form_error_not_a_crash(client):
     make_guide()
     body = b"text=\xff\xfe\xfa not utf-8 at all&email="
-    response = client.generic("POST", "/acme/refund/ask/", body,
-                              content_type="application/x-www-form-urlencoded", headers=HTMX)
+    response = client.generic(
+        "POST",
+        "/acme/refund/ask/",
+        body,
+        content_type="application/x-www-form-urlencoded",
+        headers=HTMX,
+    )
     assert response.status_code == 200
 
 
@@ -34,15 +40,18 @@ def test_invalid_utf8_in_an_address_is_a_404(client):
     assert client.get("/%C0%AF/refund/").status_code == 404
 
 
-@pytest.mark.parametrize("url, data", [
-    ("/acme/refund/vote/", {}),
-    ("/acme/refund/vote/", {"helpful": ["yes", "no"]}),
-    ("/acme/refund/vote/", {"helpful": "maybe"}),
-    ("/acme/refund/vote/feedback/", {"reason": "bogus", "comment": "x" * 2000}),
-    ("/acme/refund/step/1/answer/", {"worked": "perhaps"}),
-    ("/acme/refund/ask/", {}),
-    ("/acme/refund/ask/", {"text": "A real question here", "email": "not an email"}),
-])
+@pytest.mark.parametrize(
+    "url, data",
+    [
+        ("/acme/refund/vote/", {}),
+        ("/acme/refund/vote/", {"helpful": ["yes", "no"]}),
+        ("/acme/refund/vote/", {"helpful": "maybe"}),
+        ("/acme/refund/vote/feedback/", {"reason": "bogus", "comment": "x" * 2000}),
+        ("/acme/refund/step/1/answer/", {"worked": "perhaps"}),
+        ("/acme/refund/ask/", {}),
+        ("/acme/refund/ask/", {"text": "A real question here", "email": "not an email"}),
+    ],
+)
 def test_missing_fields_and_unknown_choices_are_form_errors(client, url, data):
     make_guide()
     for headers in ({}, HTMX):
@@ -52,14 +61,22 @@ def test_missing_fields_and_unknown_choices_are_form_errors(client, url, data):
     assert Question.objects.count() == 0
 
 
-@pytest.mark.parametrize("url", [
-    "/acme/missing/vote/", "/missing/refund/vote/", "/acme/refund/step/999/answer/",
-    "/acme/refund/step/0/answer/", "/acme/missing/ask/",
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/acme/missing/vote/",
+        "/missing/refund/vote/",
+        "/acme/refund/step/999/answer/",
+        "/acme/refund/step/0/answer/",
+        "/acme/missing/ask/",
+    ],
+)
 def test_posting_to_something_that_does_not_exist_is_a_404(client, url):
     make_guide()
-    assert client.post(url, {"helpful": "yes", "worked": "yes", "text": "A question?"}
-                       ).status_code == 404
+    assert (
+        client.post(url, {"helpful": "yes", "worked": "yes", "text": "A question?"}).status_code
+        == 404
+    )
 
 
 def test_a_vote_on_a_draft_is_a_404(client):
@@ -68,8 +85,10 @@ def test_a_vote_on_a_draft_is_a_404(client):
     assert Vote.objects.count() == 0
 
 
-@pytest.mark.parametrize("url", ["/acme/refund/step/abc/", "/acme/refund/step/-1/",
-                                 "/acme/refund/step/99999999999999999999/"])
+@pytest.mark.parametrize(
+    "url",
+    ["/acme/refund/step/abc/", "/acme/refund/step/-1/", "/acme/refund/step/99999999999999999999/"],
+)
 def test_odd_step_addresses_are_404(client, url):
     make_guide()
     assert client.get(url).status_code == 404

@@ -25,8 +25,7 @@ def editor_page(page, live_server):
 
 def drag(source, target):
     """Drag by the handle and drop on the upper edge of the target, as a person would."""
-    source.drag_to(target, source_position={"x": 30, "y": 10},
-                   target_position={"x": 30, "y": 2})
+    source.drag_to(target, source_position={"x": 30, "y": 10}, target_position={"x": 30, "y": 2})
 
 
 def test_an_editor_drags_the_third_step_to_the_top_and_readers_see_the_new_order(
@@ -57,12 +56,16 @@ def test_the_move_to_first_button_reorders_steps_without_dragging(editor_page, l
     page.goto(f"{live_server.url}/admin/guides/guide/{guide.pk}/change/")
 
     page.locator("#steps-group .inline-related:not(.empty-form)").nth(2).get_by_role(
-        "button", name="Move to first position").click()
+        "button", name="Move to first position"
+    ).click()
     page.get_by_role("button", name="Save", exact=True).click()
     page.wait_for_url(f"{live_server.url}/admin/guides/guide/")
 
     assert list(guide.steps.values_list("body_md", flat=True)) == [
-        "Do thing 3.", "Do thing 1.", "Do thing 2."]
+        "Do thing 3.",
+        "Do thing 1.",
+        "Do thing 2.",
+    ]
 
 
 def test_the_markdown_preview_updates_as_the_editor_types(editor_page, live_server):
@@ -80,10 +83,18 @@ def test_the_markdown_preview_updates_as_the_editor_types(editor_page, live_serv
 def test_admin_pages_run_without_console_errors_or_policy_violations(editor_page, live_server):
     page = editor_page
     guide = make_guide(steps=2)
-    for path in ("/admin/", "/admin/guides/guide/", f"/admin/guides/guide/{guide.pk}/change/",
-                 "/admin/guides/guide/add/", "/admin/guides/company/",
-                 f"/admin/guides/company/{guide.company.pk}/change/", "/admin/guides/question/",
-                 "/admin/guides/vote/", "/admin/guides/stepfeedback/", "/admin/guides/tag/add/"):
+    for path in (
+        "/admin/",
+        "/admin/guides/guide/",
+        f"/admin/guides/guide/{guide.pk}/change/",
+        "/admin/guides/guide/add/",
+        "/admin/guides/company/",
+        f"/admin/guides/company/{guide.company.pk}/change/",
+        "/admin/guides/question/",
+        "/admin/guides/vote/",
+        "/admin/guides/stepfeedback/",
+        "/admin/guides/tag/add/",
+    ):
         page.goto(live_server.url + path)
         assert page.locator("#content").count() == 1, path
     # The `page` fixture fails the test on any console message of type error, which is how

@@ -58,26 +58,35 @@ def indented(text):
 @pytest.fixture
 def hostile_site(tmp_path):
     everything = "\n\n".join(PAYLOADS)
-    steps = "\n\n".join(f"{n}. Step {n}\n\n{indented(payload)}"
-                        for n, payload in enumerate(PAYLOADS, start=1))
-    front_matter = yaml.safe_dump({
-        "title": "Refund </title><script>window.__xss=1</script>",
-        "summary": '"><svg onload="window.__xss=1">',
-        "author": "<img src=x onerror=alert(1)>",
-        "tags": ["refund", "<script>alert(1)</script>"],
-    }, allow_unicode=True)
-    write_tree(tmp_path, {
-        "acme/company.md": "---\nname: Acme <script>alert(1)</script>\n---\n"
-                           f"About Acme.\n\n{everything}\n",
-        "acme/refund.md": f"---\n{front_matter}---\nIntro.\n\n{everything}\n\n{steps}\n\n"
-                          f"## After\n\n{everything}\n",
-    })
+    steps = "\n\n".join(
+        f"{n}. Step {n}\n\n{indented(payload)}" for n, payload in enumerate(PAYLOADS, start=1)
+    )
+    front_matter = yaml.safe_dump(
+        {
+            "title": "Refund </title><script>window.__xss=1</script>",
+            "summary": '"><svg onload="window.__xss=1">',
+            "author": "<img src=x onerror=alert(1)>",
+            "tags": ["refund", "<script>alert(1)</script>"],
+        },
+        allow_unicode=True,
+    )
+    write_tree(
+        tmp_path,
+        {
+            "acme/company.md": "---\nname: Acme <script>alert(1)</script>\n---\n"
+            f"About Acme.\n\n{everything}\n",
+            "acme/refund.md": f"---\n{front_matter}---\nIntro.\n\n{everything}\n\n{steps}\n\n"
+            f"## After\n\n{everything}\n",
+        },
+    )
     call_command("import_content", str(tmp_path), stdout=StringIO())
     guide = Guide.objects.get(slug="refund")
     assert guide.steps.count() == len(PAYLOADS)
     Question.objects.create(
-        guide=guide, text=" ".join(FLAG_PAYLOADS[:8])[:1000],
-        answer="\n\n".join(FLAG_PAYLOADS), status=Question.Status.PUBLISHED,
+        guide=guide,
+        text=" ".join(FLAG_PAYLOADS[:8])[:1000],
+        answer="\n\n".join(FLAG_PAYLOADS),
+        status=Question.Status.PUBLISHED,
         answered_at=timezone.now(),
     )
     return guide
@@ -92,8 +101,11 @@ def watch(page):
     page.broken_images = []
 
     def broken_image(message):
-        if (message.type == "error" and "status of 404" in message.text
-                and re.search(r"/x/?$", message.location.get("url", ""))):
+        if (
+            message.type == "error"
+            and "status of 404" in message.text
+            and re.search(r"/x/?$", message.location.get("url", ""))
+        ):
             page.broken_images.append(message.text)
 
     page.on("console", broken_image)
@@ -157,9 +169,14 @@ def test_hostile_content_runs_nothing_on_the_guide_page(page, live_server, hosti
     page.mouse.move(400, 300)
     assert click_content_links(page)[:2] == ([], "undefined")
     assert dialogs == []
-    assert page.evaluate("document.querySelectorAll('.prose script, .prose iframe, "
-                         ".prose object, .prose embed, .prose form, .prose svg, .prose input, "
-                         ".prose [style], .prose [onerror], .prose [onclick]').length") == 0
+    assert (
+        page.evaluate(
+            "document.querySelectorAll('.prose script, .prose iframe, "
+            ".prose object, .prose embed, .prose form, .prose svg, .prose input, "
+            ".prose [style], .prose [onerror], .prose [onclick]').length"
+        )
+        == 0
+    )
     forgive_broken_images(page)
 
 
@@ -175,8 +192,9 @@ def test_hostile_content_runs_nothing_on_any_step_page(page, live_server, hostil
     forgive_broken_images(page)
 
 
-def test_hostile_content_runs_nothing_when_stepping_through_with_htmx(page, live_server,
-                                                                       hostile_site):
+def test_hostile_content_runs_nothing_when_stepping_through_with_htmx(
+    page, live_server, hostile_site
+):
     dialogs = watch(page)
     page.goto(f"{live_server.url}/acme/refund/step/1/")
 
@@ -189,8 +207,7 @@ def test_hostile_content_runs_nothing_when_stepping_through_with_htmx(page, live
     forgive_broken_images(page)
 
 
-def test_hostile_content_runs_nothing_on_the_company_and_tag_pages(page, live_server,
-                                                                  hostile_site):
+def test_hostile_content_runs_nothing_on_the_company_and_tag_pages(page, live_server, hostile_site):
     dialogs = watch(page)
 
     for path in ["/acme/", "/", *[tag.get_absolute_url() for tag in hostile_site.tags.all()]]:

@@ -52,8 +52,7 @@ def test_tags_contacts_and_answers_show_at_once(client):
     page(client)
     guide.tags.add(Tag.objects.create(name="billing", slug="billing"))
     ContactChannel.objects.create(company=guide.company, kind="phone", value="0800 123")
-    Question.objects.create(guide=guide, text="Is there a fee?", answer="No.",
-                            status="published")
+    Question.objects.create(guide=guide, text="Is there a fee?", answer="No.", status="published")
     html = page(client)
     assert 'href="/tags/billing/"' in html
     assert 'href="tel:0800123"' in html
@@ -86,8 +85,9 @@ def test_an_unchanged_page_answers_a_conditional_request_with_304(client):
     step = guide.steps.first()
     step.body_md = "Changed."
     step.save()
-    assert client.get("/acme/refund/",
-                      headers={"if-none-match": changed["ETag"]}).status_code == 200
+    assert (
+        client.get("/acme/refund/", headers={"if-none-match": changed["ETag"]}).status_code == 200
+    )
 
 
 def test_a_readers_own_vote_changes_the_etag(client):

@@ -43,12 +43,16 @@ FUZZ = settings(
     max_examples=EXAMPLES,
     deadline=None,
     database=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
-                           HealthCheck.filter_too_much],
+    suppress_health_check=[
+        HealthCheck.too_slow,
+        HealthCheck.data_too_large,
+        HealthCheck.filter_too_much,
+    ],
 )
 
 
 # --- What every answer of load_tree must look like ---------------------------------------
+
 
 def lines_in(path):
     """The number of lines of a file, counting line ends as the parser does."""
@@ -100,8 +104,15 @@ def check_fits_the_database(tree):
     for guide in tree.guides:
         check_text_fits(guide)
         assert re.fullmatch(SLUG_PATTERN, guide.slug), guide.slug
-        for name in ("slug", "title", "summary", "author", "translation_key", "source_path",
-                     "language"):
+        for name in (
+            "slug",
+            "title",
+            "summary",
+            "author",
+            "translation_key",
+            "source_path",
+            "language",
+        ):
             assert len(getattr(guide, name)) <= max_length(Guide, name), name
         assert guide.title.strip()
         assert guide.steps and all(step.strip() for step in guide.steps)
@@ -143,11 +154,33 @@ def write_files(root, files):
 # --- Strategies -------------------------------------------------------------------------
 
 SCALARS = st.one_of(
-    st.none(), st.booleans(), st.integers(), st.floats(), st.text(max_size=30), st.dates(),
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.floats(),
+    st.text(max_size=30),
+    st.dates(),
     st.datetimes(),
-    st.sampled_from(["2020-01-02", "2019-13-45", "yes", "~", "refund", "en", "fr", "de",
-                     "phone", "email", "chat", "a@b.example", "not an address",
-                     "https://acme.example", "javascript:alert(1)", "x" * 301]),
+    st.sampled_from(
+        [
+            "2020-01-02",
+            "2019-13-45",
+            "yes",
+            "~",
+            "refund",
+            "en",
+            "fr",
+            "de",
+            "phone",
+            "email",
+            "chat",
+            "a@b.example",
+            "not an address",
+            "https://acme.example",
+            "javascript:alert(1)",
+            "x" * 301,
+        ]
+    ),
 )
 KEYS = st.one_of(st.sampled_from(GUIDE_KEYS + COMPANY_KEYS + CONTACT_KEYS), st.text(max_size=12))
 VALUES = st.recursive(
@@ -159,19 +192,90 @@ DUMPED_FRONT_MATTER = st.builds(
     lambda fields, unicode, flow: yaml.safe_dump(
         fields, allow_unicode=unicode, default_flow_style=flow, sort_keys=False
     ).rstrip("\n"),
-    st.dictionaries(KEYS, VALUES, max_size=8), st.booleans(), st.booleans(),
+    st.dictionaries(KEYS, VALUES, max_size=8),
+    st.booleans(),
+    st.booleans(),
 )
 # Pieces of YAML that reach the odd corners: explicit tags, anchors, escapes, line breaks
 # that YAML knows and Markdown does not, control characters.
 YAML_TOKENS = [
-    "title: ", "slug: ", "lang: ", "tags: ", "published: ", "updated: ", "draft: ",
-    "summary: ", "author: ", "name: ", "website: ", "contacts:", "kind: ", "value: ",
-    "\n", "\n  - ", "  ", "- ", "[", "]", "{", "}", ", ", ": ", "? ", "&a ", "*a", "&b ", "*b",
-    "!!bool ", "!!int ", "!!float ", "!!timestamp ", "!!binary ", "!!set ", "!!omap ",
-    "!!pairs ", "!!str ", "!!null ", "!!seq ", "!!map ", "!!python/object:os.system ", "!x ",
-    "<<: ", "'", '"', "\\0", "\\x00", "\\u2028", "\\", "|", ">", "#", "%YAML 1.1\n", "--- ",
-    "...", "yes", "maybe", "~", "2020-01-02", "2019-13-45", "-", "0x", "0b", "._", ".inf",
-    "\x85", "\u2028", "\u2029", "\t", "\r", "\x00", "\x01", "\x7f", "\ufeff", "é", "x" * 120,
+    "title: ",
+    "slug: ",
+    "lang: ",
+    "tags: ",
+    "published: ",
+    "updated: ",
+    "draft: ",
+    "summary: ",
+    "author: ",
+    "name: ",
+    "website: ",
+    "contacts:",
+    "kind: ",
+    "value: ",
+    "\n",
+    "\n  - ",
+    "  ",
+    "- ",
+    "[",
+    "]",
+    "{",
+    "}",
+    ", ",
+    ": ",
+    "? ",
+    "&a ",
+    "*a",
+    "&b ",
+    "*b",
+    "!!bool ",
+    "!!int ",
+    "!!float ",
+    "!!timestamp ",
+    "!!binary ",
+    "!!set ",
+    "!!omap ",
+    "!!pairs ",
+    "!!str ",
+    "!!null ",
+    "!!seq ",
+    "!!map ",
+    "!!python/object:os.system ",
+    "!x ",
+    "<<: ",
+    "'",
+    '"',
+    "\\0",
+    "\\x00",
+    "\\u2028",
+    "\\",
+    "|",
+    ">",
+    "#",
+    "%YAML 1.1\n",
+    "--- ",
+    "...",
+    "yes",
+    "maybe",
+    "~",
+    "2020-01-02",
+    "2019-13-45",
+    "-",
+    "0x",
+    "0b",
+    "._",
+    ".inf",
+    "\x85",
+    "\u2028",
+    "\u2029",
+    "\t",
+    "\r",
+    "\x00",
+    "\x01",
+    "\x7f",
+    "\ufeff",
+    "é",
+    "x" * 120,
 ]
 RAW_FRONT_MATTER = st.lists(
     st.one_of(st.sampled_from(YAML_TOKENS), st.text(max_size=8)), max_size=30
@@ -179,15 +283,38 @@ RAW_FRONT_MATTER = st.lists(
 FRONT_MATTER = st.one_of(DUMPED_FRONT_MATTER, RAW_FRONT_MATTER, st.text(max_size=60))
 
 BODY_LINES = [
-    "1. Do it.", "2) Then this.", "1.", "3.    ", "   4. Indented.", "    continued",
-    "lazy continuation", "", "```", "~~~", "## Heading", "- bullet", "> quote", "| a | b |",
-    "---", "***", "\t1. A tab.", "<script>alert(1)</script>", "[x](javascript:alert(1))",
-    "123456789. Big.", "1234567890. Too big.", "\x85", "\u2028", "\x00", "\r", "\ufeff",
+    "1. Do it.",
+    "2) Then this.",
+    "1.",
+    "3.    ",
+    "   4. Indented.",
+    "    continued",
+    "lazy continuation",
+    "",
+    "```",
+    "~~~",
+    "## Heading",
+    "- bullet",
+    "> quote",
+    "| a | b |",
+    "---",
+    "***",
+    "\t1. A tab.",
+    "<script>alert(1)</script>",
+    "[x](javascript:alert(1))",
+    "123456789. Big.",
+    "1234567890. Too big.",
+    "\x85",
+    "\u2028",
+    "\x00",
+    "\r",
+    "\ufeff",
 ]
 BODIES = st.one_of(
     st.text(),
-    st.lists(st.one_of(st.sampled_from(BODY_LINES), st.text(max_size=20)), max_size=15)
-    .map("\n".join),
+    st.lists(st.one_of(st.sampled_from(BODY_LINES), st.text(max_size=20)), max_size=15).map(
+        "\n".join
+    ),
 )
 LINE_ENDS = st.sampled_from(["\n", "\r\n", "\r"])
 
@@ -206,11 +333,28 @@ def _valid_name(name):
 
 
 FILE_NAMES = st.one_of(
-    st.builds(str.__add__, st.text(NAME_CHARS, min_size=1, max_size=30),
-              st.sampled_from([".md", ".fr.md", ".en.md", ".de.md", ".md.md", ".MD", ""])),
-    st.sampled_from(["refund.md", "refund.fr.md", "company.md", ".hidden.md", "Refund.md",
-                     "a-b.md", "a--b.md", "a_b.md", "-a.md", "refund\n.md", "é.md",
-                     "x" * 101 + ".md", "x" * 251 + ".md"]),
+    st.builds(
+        str.__add__,
+        st.text(NAME_CHARS, min_size=1, max_size=30),
+        st.sampled_from([".md", ".fr.md", ".en.md", ".de.md", ".md.md", ".MD", ""]),
+    ),
+    st.sampled_from(
+        [
+            "refund.md",
+            "refund.fr.md",
+            "company.md",
+            ".hidden.md",
+            "Refund.md",
+            "a-b.md",
+            "a--b.md",
+            "a_b.md",
+            "-a.md",
+            "refund\n.md",
+            "é.md",
+            "x" * 101 + ".md",
+            "x" * 251 + ".md",
+        ]
+    ),
 ).filter(_valid_name)
 FOLDER_NAMES = st.one_of(
     st.sampled_from(["acme", "about", "admin", "a" * 61, "acme\n", "Acme", "a_b", "fr"]),
@@ -220,19 +364,24 @@ FOLDER_NAMES = st.one_of(
 
 # --- Fuzz tests -------------------------------------------------------------------------
 
+
 @FUZZ
 @given(front_matter=FRONT_MATTER, body=BODIES, line_end=LINE_ENDS, bom=st.booleans())
-def test_any_guide_file_loads_or_is_reported_at_a_line_of_it(front_matter, body, line_end,
-                                                            bom):
-    load_files({"acme/company.md": COMPANY_MD,
-                "acme/refund.md": document(front_matter, body, line_end, bom)})
+def test_any_guide_file_loads_or_is_reported_at_a_line_of_it(front_matter, body, line_end, bom):
+    load_files(
+        {
+            "acme/company.md": COMPANY_MD,
+            "acme/refund.md": document(front_matter, body, line_end, bom),
+        }
+    )
 
 
 @FUZZ
 @given(front_matter=FRONT_MATTER, body=BODIES, line_end=LINE_ENDS)
 def test_any_company_file_loads_or_is_reported_at_a_line_of_it(front_matter, body, line_end):
-    load_files({"acme/company.md": document(front_matter, body, line_end),
-                "acme/refund.md": GUIDE_MD})
+    load_files(
+        {"acme/company.md": document(front_matter, body, line_end), "acme/refund.md": GUIDE_MD}
+    )
 
 
 def _spliced(data, position, insert):
@@ -243,10 +392,18 @@ def _spliced(data, position, insert):
 RANDOM_BYTES = st.one_of(
     st.binary(max_size=300),
     # A valid guide with a few random bytes put in, often invalid UTF-8.
-    st.builds(_spliced, st.just(GUIDE_MD.encode()), st.integers(0, len(GUIDE_MD)),
-              st.binary(min_size=1, max_size=4)),
-    st.builds(_spliced, st.just(GUIDE_MD.replace("\n", "\r").encode()),
-              st.integers(0, len(GUIDE_MD)), st.binary(min_size=1, max_size=4)),
+    st.builds(
+        _spliced,
+        st.just(GUIDE_MD.encode()),
+        st.integers(0, len(GUIDE_MD)),
+        st.binary(min_size=1, max_size=4),
+    ),
+    st.builds(
+        _spliced,
+        st.just(GUIDE_MD.replace("\n", "\r").encode()),
+        st.integers(0, len(GUIDE_MD)),
+        st.binary(min_size=1, max_size=4),
+    ),
 )
 
 
@@ -268,12 +425,52 @@ def test_any_file_and_folder_names_load_or_are_reported(folder, names):
 # --- render_markdown ----------------------------------------------------------------------
 
 SCRIPT_SCHEMES = ("javascript:", "vbscript:", "data:", "livescript:", "mocha:")
-URL_ATTRIBUTES = {"href", "src", "action", "formaction", "xlink:href", "data", "cite", "poster",
-                  "background", "lowsrc", "dynsrc", "ping", "codebase", "longdesc",
-                  "manifest", "icon", "srcset", "usemap", "archive", "classid"}
-ACTIVE_ELEMENTS = {"script", "style", "iframe", "frame", "frameset", "object", "embed",
-                   "applet", "base", "link", "meta", "form", "input", "button", "textarea",
-                   "select", "svg", "math", "template", "noscript", "portal", "isindex"}
+URL_ATTRIBUTES = {
+    "href",
+    "src",
+    "action",
+    "formaction",
+    "xlink:href",
+    "data",
+    "cite",
+    "poster",
+    "background",
+    "lowsrc",
+    "dynsrc",
+    "ping",
+    "codebase",
+    "longdesc",
+    "manifest",
+    "icon",
+    "srcset",
+    "usemap",
+    "archive",
+    "classid",
+}
+ACTIVE_ELEMENTS = {
+    "script",
+    "style",
+    "iframe",
+    "frame",
+    "frameset",
+    "object",
+    "embed",
+    "applet",
+    "base",
+    "link",
+    "meta",
+    "form",
+    "input",
+    "button",
+    "textarea",
+    "select",
+    "svg",
+    "math",
+    "template",
+    "noscript",
+    "portal",
+    "isindex",
+}
 
 
 def is_script_url(value):
@@ -315,23 +512,92 @@ def executable_markup(html):
 
 
 HTML_TOKENS = [
-    "<script>", "</script>", "<SCRIPT SRC=//e.example/x.js>", "<img src=x onerror=alert(1)>",
-    "<svg onload=alert(1)>", "<svg>", "<math>", "<a href=\"", "<a href=", "\">", "'>", ">",
-    "<", "</", "[x](", "](", ")", "![x](", "[x]: ", "<javascript:alert(1)>", "javascript:",
-    "JaVaScRiPt:", "java&#x09;script:", "&#106;avascript:", "&#x6A;", "&colon;", "vbscript:",
-    "data:text/html;base64,PHNjcmlwdD4=", "alert(1)", " onclick=", " onerror=", "on", "load=",
-    "style=\"x:expression(1)\"", "<style>", "<iframe src=", "<object data=", "<embed src=",
-    "<form action=", "<base href=", "<meta http-equiv=refresh content=\"0;url=", "<!--",
-    "-->", "<![CDATA[", "]]>", "`", "```", "~~~", "    ", "\n", "\n\n", "|", "---", "*", "_",
-    "&", "&amp;", "&lt;", "\"", "'", "=", " ", "\t", "\x00", "\x0b", "\u2028",
-    "<details open ontoggle=", "<noscript>", "</noscript>", "<textarea>", "<title>", "<xmp>",
-    "<template>", "hx-get=",
-    "<table>", "<tr><td", " background=", "<blockquote cite=", "{{ 7*7 }}", "{% debug %}",
+    "<script>",
+    "</script>",
+    "<SCRIPT SRC=//e.example/x.js>",
+    "<img src=x onerror=alert(1)>",
+    "<svg onload=alert(1)>",
+    "<svg>",
+    "<math>",
+    '<a href="',
+    "<a href=",
+    '">',
+    "'>",
+    ">",
+    "<",
+    "</",
+    "[x](",
+    "](",
+    ")",
+    "![x](",
+    "[x]: ",
+    "<javascript:alert(1)>",
+    "javascript:",
+    "JaVaScRiPt:",
+    "java&#x09;script:",
+    "&#106;avascript:",
+    "&#x6A;",
+    "&colon;",
+    "vbscript:",
+    "data:text/html;base64,PHNjcmlwdD4=",
+    "alert(1)",
+    " onclick=",
+    " onerror=",
+    "on",
+    "load=",
+    'style="x:expression(1)"',
+    "<style>",
+    "<iframe src=",
+    "<object data=",
+    "<embed src=",
+    "<form action=",
+    "<base href=",
+    '<meta http-equiv=refresh content="0;url=',
+    "<!--",
+    "-->",
+    "<![CDATA[",
+    "]]>",
+    "`",
+    "```",
+    "~~~",
+    "    ",
+    "\n",
+    "\n\n",
+    "|",
+    "---",
+    "*",
+    "_",
+    "&",
+    "&amp;",
+    "&lt;",
+    '"',
+    "'",
+    "=",
+    " ",
+    "\t",
+    "\x00",
+    "\x0b",
+    "\u2028",
+    "<details open ontoggle=",
+    "<noscript>",
+    "</noscript>",
+    "<textarea>",
+    "<title>",
+    "<xmp>",
+    "<template>",
+    "hx-get=",
+    "<table>",
+    "<tr><td",
+    " background=",
+    "<blockquote cite=",
+    "{{ 7*7 }}",
+    "{% debug %}",
 ]
 MARKDOWN = st.one_of(
     st.text(),
-    st.lists(st.one_of(st.sampled_from(HTML_TOKENS), st.text(max_size=6)), max_size=40)
-    .map("".join),
+    st.lists(st.one_of(st.sampled_from(HTML_TOKENS), st.text(max_size=6)), max_size=40).map(
+        "".join
+    ),
 )
 
 
@@ -344,19 +610,23 @@ def test_render_markdown_never_raises_and_never_outputs_executable_markup(source
     assert executable_markup(html) == []
 
 
-@pytest.mark.parametrize("html, problem", [
-    ("<script>x</script>", "<script> element"),
-    ("<p onclick=x>", "onclick attribute on <p>"),
-    ("<a href='  JaVa&#x09;Script:x'>", "href='  JaVa\\tScript:x' on <a>"),
-    ("<img src=\"data:image/png;base64,AA\">", "src='data:image/png;base64,AA' on <img>"),
-    ("<p style=color:red>", "style attribute on <p>"),
-    ("<svg/>", "<svg> element"),
-])
+@pytest.mark.parametrize(
+    "html, problem",
+    [
+        ("<script>x</script>", "<script> element"),
+        ("<p onclick=x>", "onclick attribute on <p>"),
+        ("<a href='  JaVa&#x09;Script:x'>", "href='  JaVa\\tScript:x' on <a>"),
+        ('<img src="data:image/png;base64,AA">', "src='data:image/png;base64,AA' on <img>"),
+        ("<p style=color:red>", "style attribute on <p>"),
+        ("<svg/>", "<svg> element"),
+    ],
+)
 def test_the_markup_check_finds_each_kind_of_executable_markup(html, problem):
     assert problem in executable_markup(html)
 
 
 # --- Regressions: inputs that crashed the parser or slipped past it ------------------------
+
 
 def errors_of(files):
     with tempfile.TemporaryDirectory() as tmp:
@@ -374,77 +644,113 @@ def guide_with(front_matter="title: T", body="1. Step.\n"):
 # (files, the error expected: "path:line: message" or its beginning)
 REGRESSIONS = {
     # PyYAML's constructors raised KeyError, IndexError or AttributeError out of load_tree.
-    "!!bool with a non-boolean": (guide_with("title: T\ndraft: !!bool maybe"),
-                                  "acme/refund.md:3: 'draft' must be true or false"),
-    "!!int with an empty string": (guide_with('title: !!int ""'),
-                                   "acme/refund.md:2: 'title' must be text and not empty"),
-    "!!float with an empty string": (guide_with('title: T\ndraft: !!float ""'),
-                                 "acme/refund.md:3: 'draft' must be true or false"),
-    "!!timestamp with a word": (guide_with("title: T\npublished: !!timestamp soon"),
-                                "acme/refund.md:3: 'published' must be a date written "
-                                "YYYY-MM-DD, not 'soon'"),
-    "a bad tag inside a list": (guide_with("title: T\ntags: [a, !!bool x]"),
-                                "acme/refund.md:3: invalid value for 'tags': a value in it "
-                                "does not fit its YAML tag"),
+    "!!bool with a non-boolean": (
+        guide_with("title: T\ndraft: !!bool maybe"),
+        "acme/refund.md:3: 'draft' must be true or false",
+    ),
+    "!!int with an empty string": (
+        guide_with('title: !!int ""'),
+        "acme/refund.md:2: 'title' must be text and not empty",
+    ),
+    "!!float with an empty string": (
+        guide_with('title: T\ndraft: !!float ""'),
+        "acme/refund.md:3: 'draft' must be true or false",
+    ),
+    "!!timestamp with a word": (
+        guide_with("title: T\npublished: !!timestamp soon"),
+        "acme/refund.md:3: 'published' must be a date written YYYY-MM-DD, not 'soon'",
+    ),
+    "a bad tag inside a list": (
+        guide_with("title: T\ntags: [a, !!bool x]"),
+        "acme/refund.md:3: invalid value for 'tags': a value in it does not fit its YAML tag",
+    ),
     "a bad tag inside a contact": (
-        {"acme/company.md": "---\nname: A\ncontacts:\n  - kind: phone\n    value: !!bool x\n---\n",
-         "acme/refund.md": GUIDE_MD},
-        "acme/company.md:3: invalid value for 'contacts': a value in it does not fit its YAML "
-        "tag"),
+        {
+            "acme/company.md": (
+                "---\nname: A\ncontacts:\n  - kind: phone\n    value: !!bool x\n---\n"
+            ),
+            "acme/refund.md": GUIDE_MD,
+        },
+        "acme/company.md:3: invalid value for 'contacts': a value in it does not fit its YAML tag",
+    ),
     # RecursionError from PyYAML's constructor (libyaml itself allows 1000 levels).
-    "a value nested 300 deep": (guide_with("title: T\ntags: " + "[" * 300 + "]" * 300),
-                                "acme/refund.md:3: invalid value for 'tags': it is nested "
-                                "too deeply"),
+    "a value nested 300 deep": (
+        guide_with("title: T\ntags: " + "[" * 300 + "]" * 300),
+        "acme/refund.md:3: invalid value for 'tags': it is nested too deeply",
+    ),
     # YAML also ends lines at U+0085, U+2028 and U+2029: line numbers went past the field,
     # even past the end of the file.
-    "line separators before a field": (guide_with("title: T\n\u2028\u2028\u2028titel: X"),
-                                       "acme/refund.md:3: unknown guide field 'titel'"),
-    "next lines before a YAML error": (guide_with("title: T\n" + "\x85" * 9 + "tags: [a"),
-                                       "acme/refund.md:4: invalid YAML in front matter"),
+    "line separators before a field": (
+        guide_with("title: T\n\u2028\u2028\u2028titel: X"),
+        "acme/refund.md:3: unknown guide field 'titel'",
+    ),
+    "next lines before a YAML error": (
+        guide_with("title: T\n" + "\x85" * 9 + "tags: [a"),
+        "acme/refund.md:4: invalid YAML in front matter",
+    ),
     "line separator in a contact": (
-        {"acme/company.md": "---\nname: A\n\u2028contacts:\n  - kind: fax\n    value: x\n---\n",
-         "acme/refund.md": GUIDE_MD},
-        "acme/company.md:4: unknown contact kind 'fax'"),
+        {
+            "acme/company.md": "---\nname: A\n\u2028contacts:\n  - kind: fax\n    value: x\n---\n",
+            "acme/refund.md": GUIDE_MD,
+        },
+        "acme/company.md:4: unknown contact kind 'fax'",
+    ),
     # A character YAML refuses was reported on line 1.
     "a control character in the front matter": (
         guide_with("title: T\nsummary: a\x01b"),
-        "acme/refund.md:3: invalid YAML in front matter: unacceptable character #x0001"),
+        "acme/refund.md:3: invalid YAML in front matter: unacceptable character #x0001",
+    ),
     # Lines ending in CR alone were not counted for a byte that is not UTF-8.
     "invalid UTF-8 after CR line ends": (
         {"acme/company.md": COMPANY_MD, "acme/refund.md": b"---\rtitle: T\r---\r1. S.\r\xff\r"},
-        "acme/refund.md:5: not UTF-8 text (byte 0xff)"),
+        "acme/refund.md:5: not UTF-8 text (byte 0xff)",
+    ),
     # NUL passed the parser, then PostgreSQL refused the import with a DataError.
-    "a NUL in the body": (guide_with(body="Intro.\n\n1. Step\x00 one.\n"),
-                          "acme/refund.md:6: contains a NUL character (U+0000)"),
-    "a NUL escape in a field": (guide_with('title: T\nsummary: "a\\0b"'),
-                                "acme/refund.md:3: 'summary' contains a NUL character"),
-    "a NUL escape in a tag": (guide_with('title: T\ntags: ["a\\0b"]'),
-                              "acme/refund.md:3: tag 'a\\x00b' contains a NUL character"),
+    "a NUL in the body": (
+        guide_with(body="Intro.\n\n1. Step\x00 one.\n"),
+        "acme/refund.md:6: contains a NUL character (U+0000)",
+    ),
+    "a NUL escape in a field": (
+        guide_with('title: T\nsummary: "a\\0b"'),
+        "acme/refund.md:3: 'summary' contains a NUL character",
+    ),
+    "a NUL escape in a tag": (
+        guide_with('title: T\ntags: ["a\\0b"]'),
+        "acme/refund.md:3: tag 'a\\x00b' contains a NUL character",
+    ),
     # "$" in the slug pattern also matches before a final newline.
     "a folder name ending in a newline": (
         {"acme\n/company.md": COMPANY_MD, "acme\n/refund.md": GUIDE_MD},
-        "acme\n/company.md: folder name 'acme\\n' is not a valid company slug"),
+        "acme\n/company.md: folder name 'acme\\n' is not a valid company slug",
+    ),
     "a file name ending in a newline": (
         {"acme/company.md": COMPANY_MD, "acme/refund\n.md": GUIDE_MD},
-        "acme/refund\n.md: slug 'refund\\n' is not URL-safe (taken from the file name"),
+        "acme/refund\n.md: slug 'refund\\n' is not URL-safe (taken from the file name",
+    ),
     # Longer than the database columns: PostgreSQL refused the import with a DataError.
     "a folder name of 61 characters": (
         {"a" * 61 + "/company.md": COMPANY_MD, "a" * 61 + "/refund.md": GUIDE_MD},
         "a" * 61 + "/company.md: folder name '" + "a" * 61 + "' is 61 characters long; "
-        "the limit is 60"),
+        "the limit is 60",
+    ),
     "a file-name slug of 101 characters": (
         {"acme/company.md": COMPANY_MD, "acme/" + "r" * 101 + ".md": GUIDE_MD},
         "acme/" + "r" * 101 + ".md: slug '" + "r" * 101 + "' is 101 characters long; "
-        "the limit is 100 (taken from the file name"),
+        "the limit is 100 (taken from the file name",
+    ),
     "a file name too long for the translation key": (
-        {"acme/company.md": COMPANY_MD,
-         "acme/" + "r" * 166 + ".md": guide_md("title: T\nslug: refund")},
+        {
+            "acme/company.md": COMPANY_MD,
+            "acme/" + "r" * 166 + ".md": guide_md("title: T\nslug: refund"),
+        },
         "acme/" + "r" * 166 + ".md: file name '" + "r" * 166 + "' is 166 characters long "
-        "before its language and .md; the limit is 165 in this folder"),
+        "before its language and .md; the limit is 165 in this folder",
+    ),
     "a tag whose web address is too long": (
         guide_with("title: T\ntags: [" + "\u3389" * 20 + "]"),
         "acme/refund.md:3: tag '" + "\u3389" * 20 + "' makes a web address longer than 60 "
-        "characters"),
+        "characters",
+    ),
 }
 
 
@@ -476,13 +782,20 @@ def test_regression_a_file_that_is_not_readable_is_reported_not_raised(tmp_path)
 
     assert [str(e) for e in result.errors] == [
         f"{tmp_path}/acme/broken.md: not a file (a link to nothing?): only Markdown files may "
-        "have a name ending in .md"]
+        "have a name ending in .md"
+    ]
 
 
 def test_regression_a_sub_folder_named_like_a_guide_is_ignored(tmp_path):
     # It used to raise IsADirectoryError; content/README.md says sub-folders are ignored.
-    write_tree(tmp_path, {"acme/company.md": COMPANY_MD, "acme/refund.md": GUIDE_MD,
-                          "acme/old.md/notes.txt": "kept for later"})
+    write_tree(
+        tmp_path,
+        {
+            "acme/company.md": COMPANY_MD,
+            "acme/refund.md": GUIDE_MD,
+            "acme/old.md/notes.txt": "kept for later",
+        },
+    )
 
     tree = load_or_report(tmp_path)
 

@@ -38,8 +38,10 @@ VECTORS = [
     V("<svg onload=alert(1)>", id="svg-onload"),
     V("'><svg/onload=alert(1)>", id="svg-slash-onload"),
     V("<svg><script>alert(1)</script></svg>", id="svg-script"),
-    V('<svg><a xlink:href="javascript:alert(1)"><text y="20">x</text></a></svg>',
-      id="svg-xlink-href"),
+    V(
+        '<svg><a xlink:href="javascript:alert(1)"><text y="20">x</text></a></svg>',
+        id="svg-xlink-href",
+    ),
     V("[click](javascript:alert(1))", id="md-link-javascript"),
     V("[click](JaVaScRiPt:alert(1))", id="md-link-mixed-case"),
     V("[click](java&#x09;script:alert(1))", id="md-link-tab-entity"),
@@ -55,21 +57,31 @@ VECTORS = [
     V('![x" onerror="alert(1)](x)', id="md-image-alt-breakout"),
     V("[x](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)", id="md-link-data"),
     V("![x](data:image/svg+xml;base64,PHN2ZyBvbmxvYWQ9YWxlcnQoMSk+)", id="md-image-data-svg"),
-    V('<a href="data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==">x</a>',
-      id="a-href-data"),
+    V(
+        '<a href="data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==">x</a>',
+        id="a-href-data",
+    ),
     V('<a href="javascript:alert(1)">x</a>', id="a-href-javascript"),
     V("<a href='javascript:window.__xss=1'>x</a>", id="a-href-javascript-flag"),
     V("<a href=javascript:alert(1)>x</a>", id="a-href-unquoted"),
     V('<a href="vbscript:msgbox(1)">x</a>', id="a-href-vbscript"),
-    V('<a href="&#x6A;&#x61;&#x76;&#x61;&#x73;&#x63;&#x72;&#x69;&#x70;&#x74;&#x3A;alert(1)">x</a>',
-      id="a-href-hex-entities"),
-    V('<a href="&#0000106&#0000097&#0000118&#0000097&#0000115&#0000099&#0000114&#0000105'
-      '&#0000112&#0000116&#0000058alert(1)">x</a>', id="a-href-padded-entities"),
+    V(
+        '<a href="&#x6A;&#x61;&#x76;&#x61;&#x73;&#x63;&#x72;&#x69;'
+        '&#x70;&#x74;&#x3A;alert(1)">x</a>',
+        id="a-href-hex-entities",
+    ),
+    V(
+        '<a href="&#0000106&#0000097&#0000118&#0000097&#0000115&#0000099&#0000114&#0000105'
+        '&#0000112&#0000116&#0000058alert(1)">x</a>',
+        id="a-href-padded-entities",
+    ),
     V('<a href="jav&#x0A;ascript:alert(1)">x</a>', id="a-href-newline-entity"),
     V('<a href="\x01javascript:alert(1)">x</a>', id="a-href-control-character"),
     V('<a href="https://ok.example" onclick="alert(1)">ok</a>', id="a-onclick"),
-    V('<a href="#" onmouseover="alert(1)" style="position:fixed;inset:0">x</a>',
-      id="a-overlay-onmouseover"),
+    V(
+        '<a href="#" onmouseover="alert(1)" style="position:fixed;inset:0">x</a>',
+        id="a-overlay-onmouseover",
+    ),
     V('<iframe src="javascript:alert(1)"></iframe>', id="iframe-javascript"),
     V('<iframe srcdoc="<script>alert(1)</script>"></iframe>', id="iframe-srcdoc"),
     V('<object data="javascript:alert(1)"></object>', id="object"),
@@ -78,8 +90,11 @@ VECTORS = [
     V('<button formaction="javascript:alert(1)">go</button>', id="button-formaction"),
     V('<input autofocus onfocus="alert(1)">', id="input-autofocus"),
     V('<math><mi xlink:href="javascript:alert(1)">x</mi></math>', id="math-xlink-href"),
-    V('<math><maction actiontype="statusline" xlink:href="javascript:alert(1)">x</maction>'
-      "</math>", id="math-maction"),
+    V(
+        '<math><maction actiontype="statusline" xlink:href="javascript:alert(1)">x</maction>'
+        "</math>",
+        id="math-maction",
+    ),
     V("<details open ontoggle=alert(1)>", id="details-ontoggle"),
     V("<body onload=alert(1)>", id="body-onload"),
     V("<marquee onstart=alert(1)>x</marquee>", id="marquee-onstart"),
@@ -88,10 +103,11 @@ VECTORS = [
     V("<style>@import 'https://evil.example/x.css';</style>", id="style-import"),
     V('<div style="background:url(javascript:alert(1))">x</div>', id="style-url-javascript"),
     V('<p style="width:expression(alert(1))">x</p>', id="style-expression"),
-    V('<table background="javascript:alert(1)"><tr><td>x</td></tr></table>',
-      id="table-background"),
-    V('<blockquote cite="javascript:alert(1)">x</blockquote><q cite="javascript:alert(1)">x</q>',
-      id="cite-javascript"),
+    V('<table background="javascript:alert(1)"><tr><td>x</td></tr></table>', id="table-background"),
+    V(
+        '<blockquote cite="javascript:alert(1)">x</blockquote><q cite="javascript:alert(1)">x</q>',
+        id="cite-javascript",
+    ),
     V("<<script>script>alert(1)<</script>/script>", id="nested-script"),
     V("<scr<script>ipt>alert(1)</scr</script>ipt>", id="split-script"),
     V("%3Cscript%3Ealert(1)%3C/script%3E", id="percent-encoded"),
@@ -105,8 +121,10 @@ VECTORS = [
     V("<!--<img src=x onerror=alert(1)>-->", id="comment-img"),
     V("<!--> <img src=x onerror=alert(1)> -->", id="comment-abrupt"),
     V("<!--[if gte IE 4]><script>alert(1)</script><![endif]-->", id="conditional-comment"),
-    V('<noscript><p title="</noscript><img src=x onerror=alert(1)>"></noscript>',
-      id="noscript-mutation"),
+    V(
+        '<noscript><p title="</noscript><img src=x onerror=alert(1)>"></noscript>',
+        id="noscript-mutation",
+    ),
     V("<xmp><script>alert(1)</script></xmp>", id="xmp"),
     V("<template><script>alert(1)</script></template>", id="template"),
     V('<meta http-equiv="refresh" content="0;url=javascript:alert(1)">', id="meta-refresh"),
@@ -117,8 +135,7 @@ VECTORS = [
     V('<a hx-on:click="alert(1)" hx-on::load="alert(1)">x</a>', id="htmx-on"),
     V('<img src=x data-hx-on:error="alert(1)">', id="htmx-data-on"),
     V('<a id="htmx" name="htmx">clobber</a><form id="csrf"></form>', id="dom-clobbering"),
-    V("{{ 7*7 }} {% debug %} {{ request.COOKIES }} ${alert(1)} #{alert(1)}",
-      id="template-syntax"),
+    V("{{ 7*7 }} {% debug %} {{ request.COOKIES }} ${alert(1)} #{alert(1)}", id="template-syntax"),
     V("```\n<script>alert(1)</script>\n```", id="fenced-code"),
     V("`<script>alert(1)</script>`", id="inline-code"),
 ]
@@ -127,25 +144,131 @@ VECTOR_TEXTS = [param.values[0] for param in VECTORS]
 # --- The page check --------------------------------------------------------------------------
 
 SCRIPT_SCHEMES = ("javascript:", "vbscript:", "data:", "livescript:", "mocha:")
-URL_ATTRIBUTES = {"href", "src", "action", "formaction", "xlink:href", "data", "cite", "poster",
-                  "background", "lowsrc", "dynsrc", "ping", "codebase", "longdesc", "manifest",
-                  "icon", "usemap", "archive", "classid", "srcset", "imagesrcset"}
+URL_ATTRIBUTES = {
+    "href",
+    "src",
+    "action",
+    "formaction",
+    "xlink:href",
+    "data",
+    "cite",
+    "poster",
+    "background",
+    "lowsrc",
+    "dynsrc",
+    "ping",
+    "codebase",
+    "longdesc",
+    "manifest",
+    "icon",
+    "usemap",
+    "archive",
+    "classid",
+    "srcset",
+    "imagesrcset",
+}
 # Elements no page of the site has, whoever asks for them.
-NEVER = {"iframe", "frame", "frameset", "object", "embed", "applet", "base", "style", "portal",
-         "svg", "math", "template", "noscript", "xmp", "plaintext", "isindex", "marquee",
-         "video", "audio", "source", "track", "canvas", "dialog"}
+NEVER = {
+    "iframe",
+    "frame",
+    "frameset",
+    "object",
+    "embed",
+    "applet",
+    "base",
+    "style",
+    "portal",
+    "svg",
+    "math",
+    "template",
+    "noscript",
+    "xmp",
+    "plaintext",
+    "isindex",
+    "marquee",
+    "video",
+    "audio",
+    "source",
+    "track",
+    "canvas",
+    "dialog",
+}
 # Elements of the page itself that content may never add.
-NOT_IN_CONTENT = {"script", "link", "meta", "form", "input", "button", "textarea", "select",
-                  "option", "label", "title", "head", "body", "html"}
+NOT_IN_CONTENT = {
+    "script",
+    "link",
+    "meta",
+    "form",
+    "input",
+    "button",
+    "textarea",
+    "select",
+    "option",
+    "label",
+    "title",
+    "head",
+    "body",
+    "html",
+}
 # Attributes content may carry (what nh3 keeps, plus the rel it adds to links).
-CONTENT_ATTRIBUTES = {"href", "src", "alt", "title", "rel", "width", "height", "align", "lang",
-                      "hreflang", "start", "colspan", "rowspan", "scope", "headers", "cite",
-                      "datetime", "abbr", "char", "charoff", "span", "summary", "dir", "size"}
+CONTENT_ATTRIBUTES = {
+    "href",
+    "src",
+    "alt",
+    "title",
+    "rel",
+    "width",
+    "height",
+    "align",
+    "lang",
+    "hreflang",
+    "start",
+    "colspan",
+    "rowspan",
+    "scope",
+    "headers",
+    "cite",
+    "datetime",
+    "abbr",
+    "char",
+    "charoff",
+    "span",
+    "summary",
+    "dir",
+    "size",
+}
 SITE_LINK_RELS = {"canonical", "alternate", "icon", "stylesheet"}
-SITE_META = {"charset", "viewport", "description", "theme-color", "color-scheme", "htmx-config",
-             "og:site_name", "og:title", "og:description", "og:url", "og:type", "og:locale"}
-VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
-        "track", "wbr", "param", "keygen"}
+SITE_META = {
+    "charset",
+    "viewport",
+    "description",
+    "theme-color",
+    "color-scheme",
+    "htmx-config",
+    "og:site_name",
+    "og:title",
+    "og:description",
+    "og:url",
+    "og:type",
+    "og:locale",
+}
+VOID = {
+    "area",
+    "base",
+    "br",
+    "col",
+    "embed",
+    "hr",
+    "img",
+    "input",
+    "link",
+    "meta",
+    "source",
+    "track",
+    "wbr",
+    "param",
+    "keygen",
+}
 
 
 def is_script_url(value):
@@ -235,9 +358,11 @@ def element_problems(tag, attrs, in_content):
         kind = values.get("name") or values.get("property") or ("charset" in values and "charset")
         if "http-equiv" in values or kind not in SITE_META:
             problems.append(f"{where} {attrs}")
-    if tag == "link" and (values.get("rel") not in SITE_LINK_RELS
-                          or values.get("rel") in ("icon", "stylesheet")
-                          and not values.get("href", "").startswith("/static/")):
+    if tag == "link" and (
+        values.get("rel") not in SITE_LINK_RELS
+        or values.get("rel") in ("icon", "stylesheet")
+        and not values.get("href", "").startswith("/static/")
+    ):
         problems.append(f"{where} {attrs}")
     if tag == "form" and not is_site_path(values.get("action", "")):
         problems.append(f"{where} with action {values.get('action')!r}")
@@ -252,8 +377,12 @@ def element_problems(tag, attrs, in_content):
                 problems.append(f"{where} with {name}={value!r}")
         if in_content and name not in CONTENT_ATTRIBUTES:
             problems.append(f"{where} with attribute {name}={value!r}")
-    if (in_content and tag == "a" and "href" in values
-            and "noopener" not in values.get("rel", "").split()):
+    if (
+        in_content
+        and tag == "a"
+        and "href" in values
+        and "noopener" not in values.get("rel", "").split()
+    ):
         problems.append(f"{where} link without rel=noopener: {attrs}")
     return problems
 
@@ -266,16 +395,33 @@ def executable_markup(html):
         problems += element_problems(tag, attrs, in_content)
     for attrs, text in page.scripts:
         problems += script_problems(attrs, "".join(text))
-    problems += [f"comment in content: {text!r}" for text, in_content in page.comments
-                 if in_content]
+    problems += [
+        f"comment in content: {text!r}" for text, in_content in page.comments if in_content
+    ]
     # Whatever html.parser made of the page, a browser finds no more of these tags than it
     # did: `<tag` only starts a tag outside text, which Django and nh3 escape.
-    for tag in ("script", "iframe", "object", "embed", "base", "style", "svg", "math", "form",
-                "meta", "link", "img", "a"):
+    for tag in (
+        "script",
+        "iframe",
+        "object",
+        "embed",
+        "base",
+        "style",
+        "svg",
+        "math",
+        "form",
+        "meta",
+        "link",
+        "img",
+        "a",
+    ):
         raw = len(re.findall(rf"<{tag}[\s/>]", html, re.IGNORECASE))
         parsed = sum(1 for element in page.elements if element[0] == tag)
-        in_values = sum(len(re.findall(rf"<{tag}[\s/>]", value, re.IGNORECASE))
-                        for _tag, attrs, _ in page.elements for _name, value in attrs)
+        in_values = sum(
+            len(re.findall(rf"<{tag}[\s/>]", value, re.IGNORECASE))
+            for _tag, attrs, _ in page.elements
+            for _name, value in attrs
+        )
         if raw > parsed + in_values:
             problems.append(f"{raw} <{tag}> in the HTML but {parsed} elements parsed")
     return problems
@@ -302,6 +448,7 @@ def assert_safe_sitemap(client):
 
 # --- The places hostile text goes --------------------------------------------------------------
 
+
 def indented(text):
     return textwrap.indent(text, "    ", lambda line: True)
 
@@ -313,8 +460,12 @@ def hostile_tree(root, vector):
         "name": f"Acme {vector}"[:100],
         "website": "https://acme.example",
         "contacts": [
-            {"kind": "phone", "label": vector[:100], "value": "+33 1 23 45 67 89",
-             "hours": vector[:200]},
+            {
+                "kind": "phone",
+                "label": vector[:100],
+                "value": "+33 1 23 45 67 89",
+                "hours": vector[:200],
+            },
             {"kind": "chat", "label": "Chat", "value": "javascript:alert(1)"},
             {"kind": "help", "value": vector[:300]},
             {"kind": "post", "value": vector[:300]},
@@ -328,23 +479,29 @@ def hostile_tree(root, vector):
         "tags": ["refund", vector[:60]],
     }
     step_two = f"2. Then MARKER-step-2 {vector}" if one_line else "2. Then MARKER-step-2."
-    body = "\n".join([
-        f"MARKER-intro\n\n{vector}\n\nMARKER-intro-inline {vector}" if one_line
-        else f"MARKER-intro\n\n{vector}",
-        "",
-        f"1. MARKER-step-1\n\n{indented(vector)}",
-        "",
-        step_two,
-        "",
-        "3. A plain step.",
-        "",
-        f"## MARKER-closing\n\n{vector}",
-    ])
-    return write_tree(root, {
-        "acme/company.md": f"---\n{yaml.safe_dump(company, allow_unicode=True)}---\n"
-                           f"MARKER-about\n\n{vector}\n",
-        "acme/refund.md": f"---\n{yaml.safe_dump(guide, allow_unicode=True)}---\n{body}\n",
-    })
+    body = "\n".join(
+        [
+            f"MARKER-intro\n\n{vector}\n\nMARKER-intro-inline {vector}"
+            if one_line
+            else f"MARKER-intro\n\n{vector}",
+            "",
+            f"1. MARKER-step-1\n\n{indented(vector)}",
+            "",
+            step_two,
+            "",
+            "3. A plain step.",
+            "",
+            f"## MARKER-closing\n\n{vector}",
+        ]
+    )
+    return write_tree(
+        root,
+        {
+            "acme/company.md": f"---\n{yaml.safe_dump(company, allow_unicode=True)}---\n"
+            f"MARKER-about\n\n{vector}\n",
+            "acme/refund.md": f"---\n{yaml.safe_dump(guide, allow_unicode=True)}---\n{body}\n",
+        },
+    )
 
 
 def assert_every_page_is_safe(client, guide):
@@ -356,8 +513,9 @@ def assert_every_page_is_safe(client, guide):
         "step 2": client.get("/acme/refund/step/2/"),
         "step 1 (htmx)": client.get("/acme/refund/step/1/", headers={"HX-Request": "true"}),
     }
-    pages.update({f"tag {tag.slug}": client.get(tag.get_absolute_url())
-                  for tag in guide.tags.all()})
+    pages.update(
+        {f"tag {tag.slug}": client.get(tag.get_absolute_url()) for tag in guide.tags.all()}
+    )
     html = {label: assert_safe(response, label) for label, response in pages.items()}
     assert_safe_sitemap(client)
     return html
@@ -421,8 +579,11 @@ def test_a_hostile_question_and_answer_yield_no_executable_markup(client, vector
     html = assert_safe(client.get("/acme/refund/"))
     assert "MARKER-question" in html and "MARKER-answer" in html
     # Kept as the reader typed it: data, not markup.
-    qa_pages = [json.loads("".join(text)) for _attrs, text in Page(html).scripts
-                if '"QAPage"' in "".join(text)]
+    qa_pages = [
+        json.loads("".join(text))
+        for _attrs, text in Page(html).scripts
+        if '"QAPage"' in "".join(text)
+    ]
     assert qa_pages[0]["mainEntity"][0]["text"] == question.text
     assert qa_pages[0]["mainEntity"][0]["acceptedAnswer"]["text"] == question.answer
     assert guide.questions.published().count() == 1
@@ -457,7 +618,7 @@ def test_template_syntax_in_content_is_shown_as_written(client):
     html = assert_safe(client.get("/acme/refund/"))
 
     assert "<p>Totals: {{ 7*7 }} {% now 'Y' %} {{ request.COOKIES }}</p>" in html
-    assert "<h1 id=\"guide-title\">Refund {{ 7*7 }}</h1>" in html
+    assert '<h1 id="guide-title">Refund {{ 7*7 }}</h1>' in html
 
 
 def test_a_safe_link_in_content_keeps_its_address_and_gets_rel_noopener(client):
@@ -480,28 +641,31 @@ def test_a_chat_contact_with_a_script_address_is_shown_as_text_not_a_link(client
     assert Company.objects.get().contacts.filter(kind="chat").get().href == ""
 
 
-@pytest.mark.parametrize("html, problem", [
-    ("<script>alert(1)</script>", "inline script: 'alert(1)'"),
-    ('<script src="https://evil.example/x.js"></script>', "script from"),
-    ('<script type="application/ld+json">{"a": "</script>"}</script>', "JSON-LD"),
-    ("<img src=x onerror=alert(1)>", "with event handler onerror='alert(1)'"),
-    ('<a href=" JaVa\tScRiPt:alert(1)">x</a>', "with href="),
-    ('<a href="&#x6A;avascript:alert(1)">x</a>', "with href="),
-    ('<img src="data:image/png;base64,AAAA">', "with src="),
-    ('<form action="javascript:alert(1)"></form>', "<form> with action"),
-    ('<form action="https://evil.example/"></form>', "<form> with action"),
-    ("<iframe></iframe>", "<iframe> element"),
-    ('<meta http-equiv="refresh" content="0;url=/">', "<meta>"),
-    ('<link rel="import" href="/x">', "<link>"),
-    ('<p style="color:red">x</p>', "with style="),
-    ("<style>p{}</style>", "<style> element"),
-    ('<div class="prose"><a id="x" href="/">x</a></div>', "with attribute id='x'"),
-    ('<div class="prose"><p hx-get="/admin/">x</p></div>', "with attribute hx-get="),
-    ('<div class="prose"><form action="/"></form></div>', "<form> in content element"),
-    ('<div class="prose"><!-- x --></div>', "comment in content"),
-    ('<div class="prose"><a href="https://a.example">x</a></div>', "without rel=noopener"),
-    ("<!--> <script>alert(1)</script> -->", "<script> in the HTML"),
-])
+@pytest.mark.parametrize(
+    "html, problem",
+    [
+        ("<script>alert(1)</script>", "inline script: 'alert(1)'"),
+        ('<script src="https://evil.example/x.js"></script>', "script from"),
+        ('<script type="application/ld+json">{"a": "</script>"}</script>', "JSON-LD"),
+        ("<img src=x onerror=alert(1)>", "with event handler onerror='alert(1)'"),
+        ('<a href=" JaVa\tScRiPt:alert(1)">x</a>', "with href="),
+        ('<a href="&#x6A;avascript:alert(1)">x</a>', "with href="),
+        ('<img src="data:image/png;base64,AAAA">', "with src="),
+        ('<form action="javascript:alert(1)"></form>', "<form> with action"),
+        ('<form action="https://evil.example/"></form>', "<form> with action"),
+        ("<iframe></iframe>", "<iframe> element"),
+        ('<meta http-equiv="refresh" content="0;url=/">', "<meta>"),
+        ('<link rel="import" href="/x">', "<link>"),
+        ('<p style="color:red">x</p>', "with style="),
+        ("<style>p{}</style>", "<style> element"),
+        ('<div class="prose"><a id="x" href="/">x</a></div>', "with attribute id='x'"),
+        ('<div class="prose"><p hx-get="/admin/">x</p></div>', "with attribute hx-get="),
+        ('<div class="prose"><form action="/"></form></div>', "<form> in content element"),
+        ('<div class="prose"><!-- x --></div>', "comment in content"),
+        ('<div class="prose"><a href="https://a.example">x</a></div>', "without rel=noopener"),
+        ("<!--> <script>alert(1)</script> -->", "<script> in the HTML"),
+    ],
+)
 def test_the_page_check_finds_each_kind_of_executable_markup(html, problem):
     problems = executable_markup(html)
 
@@ -526,7 +690,9 @@ def test_no_content_attribute_holds_a_script_url_not_even_an_inert_cite():
     # and rendering.py drops the attribute.
     from guides_site.content.rendering import render_markdown
 
-    html = render_markdown('<blockquote cite="javascript:alert(1)">quoted</blockquote> '
-                           '<q cite="javascript:alert(1)">q</q> <del cite="javascript:x">d</del>')
+    html = render_markdown(
+        '<blockquote cite="javascript:alert(1)">quoted</blockquote> '
+        '<q cite="javascript:alert(1)">q</q> <del cite="javascript:x">d</del>'
+    )
 
     assert html == "<blockquote>quoted</blockquote>\n<p><q>q</q> <del>d</del></p>"

@@ -45,8 +45,9 @@ def test_it_imports_the_sample_content():
     assert Guide.objects.published().count() >= 10
     assert set(Guide.objects.values_list("language", flat=True)) == {"en", "fr"}
     for language in ("en", "fr"):
-        refund = Guide.objects.get(company__slug="linkedin", translation_key="linkedin/refund",
-                                   language=language)
+        refund = Guide.objects.get(
+            company__slug="linkedin", translation_key="linkedin/refund", language=language
+        )
         positions = list(refund.steps.values_list("position", flat=True))
         assert positions == list(range(1, len(positions) + 1))
         assert len(positions) >= 20
@@ -79,7 +80,9 @@ def test_it_imports_intro_steps_closing_and_front_matter(tmp_path):
     assert guide.is_published
     assert guide.intro_html == "<p>Acme rarely refunds, but it can.</p>"
     assert [s.body_md for s in guide.steps.all()] == [
-        "Sign in at [acme](https://acme.example).", "Open **Billing**.", "Ask for a refund.",
+        "Sign in at [acme](https://acme.example).",
+        "Open **Billing**.",
+        "Ask for a refund.",
     ]
     assert '<a href="https://acme.example" rel="noopener noreferrer">acme</a>' in (
         guide.steps.first().body_html
@@ -90,7 +93,9 @@ def test_it_imports_intro_steps_closing_and_front_matter(tmp_path):
     assert company.name == "Acme" and company.about_html == "<p>Acme sells things.</p>"
     phone, email = company.contacts.all()
     assert (phone.kind, phone.href, phone.hours) == (
-        "phone", "tel:+33123456789", "Monday to Friday, 9:00 to 18:00"
+        "phone",
+        "tel:+33123456789",
+        "Monday to Friday, 9:00 to 18:00",
     )
     assert email.href == "mailto:help@acme.example"
 
@@ -102,7 +107,10 @@ def test_repeated_source_numbers_become_consecutive_steps(tmp_path):
 
     steps = Guide.objects.get().steps.all()
     assert [(s.position, s.body_md) for s in steps] == [
-        (1, "One."), (2, "Two."), (3, "Two again."), (4, "Three."),
+        (1, "One."),
+        (2, "Two."),
+        (3, "Two again."),
+        (4, "Three."),
     ]
 
 
@@ -140,8 +148,9 @@ def test_it_accepts_a_byte_order_mark_and_windows_line_endings(tmp_path):
 
 
 def test_translations_share_a_key_and_may_have_their_own_slug(tmp_path):
-    french = guide_md("title: Obtenir un remboursement\nslug: remboursement",
-                      "1. Connectez-vous.\n")
+    french = guide_md(
+        "title: Obtenir un remboursement\nslug: remboursement", "1. Connectez-vous.\n"
+    )
     acme_tree(tmp_path, **{"acme/refund.fr.md": french})
     run_import(tmp_path)
 
@@ -167,78 +176,141 @@ def test_it_removes_scripts_handlers_and_javascript_urls_from_markdown(tmp_path)
 
     guide = Guide.objects.get()
     html = guide.intro_html + "".join(s.body_html for s in guide.steps.all()).lower()
-    for forbidden in ("<script", "onerror", "onload", "onclick", "javascript:", "<svg",
-                      "<iframe", "data:text"):
+    for forbidden in (
+        "<script",
+        "onerror",
+        "onload",
+        "onclick",
+        "javascript:",
+        "<svg",
+        "<iframe",
+        "data:text",
+    ):
         assert forbidden not in html.lower()
     assert '<a href="https://ok.example" rel="noopener noreferrer">ok</a>' in html
 
 
 # Each bad file: (files to write over the valid tree, expected "path:line: message" fragment)
 BAD_CONTENT = {
-    "no front matter": ({"acme/refund.md": "Just text.\n\n1. Step.\n"},
-                        "acme/refund.md:1: no front matter"),
-    "unclosed front matter": ({"acme/refund.md": "---\ntitle: X\n\n1. Step.\n"},
-                              "acme/refund.md:1: front matter is not closed"),
-    "invalid yaml": ({"acme/refund.md": "---\ntitle: X\ntags: [a, b\n---\n1. Step.\n"},
-                     "acme/refund.md:4: invalid YAML"),
-    "front matter not a mapping": ({"acme/refund.md": "---\n- a\n- b\n---\n1. Step.\n"},
-                                   "acme/refund.md:2: front matter must be YAML fields"),
-    "missing title": ({"acme/refund.md": guide_md("summary: no title")},
-                      "acme/refund.md:1: missing required field 'title'"),
-    "title not text": ({"acme/refund.md": guide_md("summary: s\ntitle: [a, b]")},
-                       "acme/refund.md:3: 'title' must be text"),
+    "no front matter": (
+        {"acme/refund.md": "Just text.\n\n1. Step.\n"},
+        "acme/refund.md:1: no front matter",
+    ),
+    "unclosed front matter": (
+        {"acme/refund.md": "---\ntitle: X\n\n1. Step.\n"},
+        "acme/refund.md:1: front matter is not closed",
+    ),
+    "invalid yaml": (
+        {"acme/refund.md": "---\ntitle: X\ntags: [a, b\n---\n1. Step.\n"},
+        "acme/refund.md:4: invalid YAML",
+    ),
+    "front matter not a mapping": (
+        {"acme/refund.md": "---\n- a\n- b\n---\n1. Step.\n"},
+        "acme/refund.md:2: front matter must be YAML fields",
+    ),
+    "missing title": (
+        {"acme/refund.md": guide_md("summary: no title")},
+        "acme/refund.md:1: missing required field 'title'",
+    ),
+    "title not text": (
+        {"acme/refund.md": guide_md("summary: s\ntitle: [a, b]")},
+        "acme/refund.md:3: 'title' must be text",
+    ),
     "empty title": ({"acme/refund.md": guide_md("title: ''")}, "acme/refund.md:2: 'title' must be"),
-    "unknown field": ({"acme/refund.md": guide_md("titel: Typo")},
-                      "acme/refund.md:2: unknown guide field 'titel': did you mean 'title'?"),
-    "no steps": ({"acme/refund.md": guide_md(body="Only an intro.\n\n- a bullet\n")},
-                 "acme/refund.md:4: no steps"),
-    "empty step": ({"acme/refund.md": guide_md(body="1. One.\n2.\n")},
-                   "acme/refund.md:5: step 2 is empty"),
-    "unknown language suffix": ({"acme/refund.de.md": guide_md()},
-                                "acme/refund.de.md: unknown language 'de'"),
-    "unknown lang field": ({"acme/refund.md": guide_md("title: T\nlang: es")},
-                           "acme/refund.md:3: unknown language 'es'"),
-    "lang disagrees with suffix": ({"acme/other.fr.md": guide_md("title: T\nlang: en")},
-                                   "acme/other.fr.md:3: 'lang: en' disagrees with the file name"),
-    "invalid date": ({"acme/refund.md": guide_md("title: T\npublished: 2019-13-45")},
-                     "acme/refund.md:3: 'published' must be a date written YYYY-MM-DD"),
+    "unknown field": (
+        {"acme/refund.md": guide_md("titel: Typo")},
+        "acme/refund.md:2: unknown guide field 'titel': did you mean 'title'?",
+    ),
+    "no steps": (
+        {"acme/refund.md": guide_md(body="Only an intro.\n\n- a bullet\n")},
+        "acme/refund.md:4: no steps",
+    ),
+    "empty step": (
+        {"acme/refund.md": guide_md(body="1. One.\n2.\n")},
+        "acme/refund.md:5: step 2 is empty",
+    ),
+    "unknown language suffix": (
+        {"acme/refund.de.md": guide_md()},
+        "acme/refund.de.md: unknown language 'de'",
+    ),
+    "unknown lang field": (
+        {"acme/refund.md": guide_md("title: T\nlang: es")},
+        "acme/refund.md:3: unknown language 'es'",
+    ),
+    "lang disagrees with suffix": (
+        {"acme/other.fr.md": guide_md("title: T\nlang: en")},
+        "acme/other.fr.md:3: 'lang: en' disagrees with the file name",
+    ),
+    "invalid date": (
+        {"acme/refund.md": guide_md("title: T\npublished: 2019-13-45")},
+        "acme/refund.md:3: 'published' must be a date written YYYY-MM-DD",
+    ),
     "updated before published": (
         {"acme/refund.md": guide_md("title: T\npublished: 2020-01-02\nupdated: 2019-01-01")},
-        "acme/refund.md:4: 'updated' is before 'published'"),
-    "tags not a list": ({"acme/refund.md": guide_md("title: T\ntags: refund")},
-                        "acme/refund.md:3: 'tags' must be a list"),
-    "draft not a boolean": ({"acme/refund.md": guide_md("title: T\ndraft: maybe")},
-                            "acme/refund.md:3: 'draft' must be true or false"),
-    "duplicate slug": ({"acme/zz-other.md": guide_md("title: T\nslug: refund")},
-                       "acme/zz-other.md:1: duplicate guide: slug 'refund' in language 'en'"),
-    "same guide twice": ({"acme/refund.en.md": guide_md("title: T\nslug: other")},
-                         "two files give the same guide in language 'en'"),
-    "not utf-8": ({"acme/refund.md": b"---\ntitle: Caf\xe9\n---\n1. Step.\n"},
-                  "acme/refund.md:2: not UTF-8 text"),
+        "acme/refund.md:4: 'updated' is before 'published'",
+    ),
+    "tags not a list": (
+        {"acme/refund.md": guide_md("title: T\ntags: refund")},
+        "acme/refund.md:3: 'tags' must be a list",
+    ),
+    "draft not a boolean": (
+        {"acme/refund.md": guide_md("title: T\ndraft: maybe")},
+        "acme/refund.md:3: 'draft' must be true or false",
+    ),
+    "duplicate slug": (
+        {"acme/zz-other.md": guide_md("title: T\nslug: refund")},
+        "acme/zz-other.md:1: duplicate guide: slug 'refund' in language 'en'",
+    ),
+    "same guide twice": (
+        {"acme/refund.en.md": guide_md("title: T\nslug: other")},
+        "two files give the same guide in language 'en'",
+    ),
+    "not utf-8": (
+        {"acme/refund.md": b"---\ntitle: Caf\xe9\n---\n1. Step.\n"},
+        "acme/refund.md:2: not UTF-8 text",
+    ),
     "empty file": ({"acme/refund.md": ""}, "acme/refund.md: file is empty"),
-    "folder without company.md": ({"orphan/guide.md": guide_md()},
-                                  "orphan: no company.md"),
-    "slug with dots": ({"acme/refund.md": guide_md("title: T\nslug: ../x")},
-                       "acme/refund.md:3: slug '../x' is not URL-safe"),
-    "slug with a space": ({"acme/refund.md": guide_md("title: T\nslug: my guide")},
-                          "acme/refund.md:3: slug 'my guide' is not URL-safe"),
-    "slug with a slash": ({"acme/refund.md": guide_md("title: T\nslug: a/b")},
-                          "acme/refund.md:3: slug 'a/b' is not URL-safe"),
-    "file name not a slug": ({"acme/My Guide.md": guide_md()},
-                             "slug 'My Guide' is not URL-safe (taken from the file name"),
-    "file over 1 MiB": ({"acme/refund.md": guide_md(body="1. " + "x" * (1024 * 1024) + "\n")},
-                        "acme/refund.md: file is 1,048,") ,
-    "company without name": ({"acme/company.md": "---\nwebsite: https://a.example\n---\n"},
-                             "acme/company.md:1: missing required field 'name'"),
+    "folder without company.md": ({"orphan/guide.md": guide_md()}, "orphan: no company.md"),
+    "slug with dots": (
+        {"acme/refund.md": guide_md("title: T\nslug: ../x")},
+        "acme/refund.md:3: slug '../x' is not URL-safe",
+    ),
+    "slug with a space": (
+        {"acme/refund.md": guide_md("title: T\nslug: my guide")},
+        "acme/refund.md:3: slug 'my guide' is not URL-safe",
+    ),
+    "slug with a slash": (
+        {"acme/refund.md": guide_md("title: T\nslug: a/b")},
+        "acme/refund.md:3: slug 'a/b' is not URL-safe",
+    ),
+    "file name not a slug": (
+        {"acme/My Guide.md": guide_md()},
+        "slug 'My Guide' is not URL-safe (taken from the file name",
+    ),
+    "file over 1 MiB": (
+        {"acme/refund.md": guide_md(body="1. " + "x" * (1024 * 1024) + "\n")},
+        "acme/refund.md: file is 1,048,",
+    ),
+    "company without name": (
+        {"acme/company.md": "---\nwebsite: https://a.example\n---\n"},
+        "acme/company.md:1: missing required field 'name'",
+    ),
     "company bad contact kind": (
         {"acme/company.md": "---\nname: A\ncontacts:\n  - kind: fax\n    value: '1'\n---\n"},
-        "acme/company.md:4: unknown contact kind 'fax'"),
-    "company bad website": ({"acme/company.md": "---\nname: A\nwebsite: ftp://x\n---\n"},
-                            "acme/company.md:3: 'website' must be an http(s) address"),
-    "company reserved slug": ({"about/company.md": COMPANY_MD},
-                              "about/company.md: folder name 'about' is reserved"),
-    "title too long": ({"acme/refund.md": guide_md("title: " + "T" * 201)},
-                       "acme/refund.md:2: 'title' is 201 characters long; the limit is 200"),
+        "acme/company.md:4: unknown contact kind 'fax'",
+    ),
+    "company bad website": (
+        {"acme/company.md": "---\nname: A\nwebsite: ftp://x\n---\n"},
+        "acme/company.md:3: 'website' must be an http(s) address",
+    ),
+    "company reserved slug": (
+        {"about/company.md": COMPANY_MD},
+        "about/company.md: folder name 'about' is reserved",
+    ),
+    "title too long": (
+        {"acme/refund.md": guide_md("title: " + "T" * 201)},
+        "acme/refund.md:2: 'title' is 201 characters long; the limit is 200",
+    ),
 }
 
 
@@ -257,11 +329,14 @@ def test_it_rejects_bad_content_naming_the_file_and_changes_nothing(tmp_path, fi
 
 
 def test_it_lists_every_problem_in_one_run(tmp_path):
-    acme_tree(tmp_path, **{
-        "acme/a.md": guide_md("titel: A"),
-        "acme/b.md": guide_md(body="No steps here.\n"),
-        "other/c.md": guide_md(),
-    })
+    acme_tree(
+        tmp_path,
+        **{
+            "acme/a.md": guide_md("titel: A"),
+            "acme/b.md": guide_md(body="No steps here.\n"),
+            "other/c.md": guide_md(),
+        },
+    )
 
     err, message = failed_import(tmp_path)
 
@@ -298,7 +373,9 @@ def test_a_changed_file_updates_the_guide_in_place(tmp_path):
     guide.refresh_from_db()
     assert guide.view_count == 1234
     assert [s.body_md for s in guide.steps.all()] == [
-        "Sign in at [acme](https://acme.example).", "Open **Payments**.", "A new step.",
+        "Sign in at [acme](https://acme.example).",
+        "Open **Payments**.",
+        "A new step.",
         "Ask for a refund.",
     ]
     assert guide.steps.get(position=1).pk == first_step.pk
@@ -373,9 +450,13 @@ def test_admin_edits_survive_an_import_of_an_unchanged_file(tmp_path):
 def test_prune_unpublishes_guides_whose_file_was_removed(tmp_path):
     acme_tree(tmp_path, **{"acme/cancel.md": guide_md("title: Cancel")})
     run_import(tmp_path)
-    admin_made = Guide.objects.create(company=Company.objects.get(), slug="admin-made",
-                                      title="Made in the admin", published="2020-01-01",
-                                      status=Guide.Status.PUBLISHED)
+    admin_made = Guide.objects.create(
+        company=Company.objects.get(),
+        slug="admin-made",
+        title="Made in the admin",
+        published="2020-01-01",
+        status=Guide.Status.PUBLISHED,
+    )
     (tmp_path / "acme/cancel.md").unlink()
 
     out, _ = run_import(tmp_path)
@@ -393,8 +474,11 @@ def test_prune_unpublishes_guides_whose_file_was_removed(tmp_path):
 
 def test_export_then_import_reports_everything_unchanged(tmp_path):
     run_import(settings.CONTENT_DIR)
-    edit_in_admin(Guide.objects.get(translation_key="linkedin/refund", language="en"),
-                  intro_md="An editor's intro\r\nwith two lines.", title="Edited title")
+    edit_in_admin(
+        Guide.objects.get(translation_key="linkedin/refund", language="en"),
+        intro_md="An editor's intro\r\nwith two lines.",
+        title="Edited title",
+    )
     step = Step.objects.filter(guide__translation_key="linkedin/refund").first()
     step.body_md = "An edited step.\n\n- with\n- a list\n\n```\n1. code\n```"
     step.save()

@@ -24,8 +24,13 @@ def test_home_lists_companies_and_most_viewed_guides(client):
 
 def test_company_page_shows_contacts_with_tel_links_and_reader_language_first(client):
     company = make_company()
-    ContactChannel.objects.create(company=company, kind="phone", label="Support",
-                                  value="+33 1 23 45 67 89", hours="9:00–18:00")
+    ContactChannel.objects.create(
+        company=company,
+        kind="phone",
+        label="Support",
+        value="+33 1 23 45 67 89",
+        hours="9:00–18:00",
+    )
     make_guide(company, slug="refund", title="English guide")
     make_guide(company, slug="remboursement", language="fr", title="Guide français")
 
@@ -40,9 +45,16 @@ def test_company_page_shows_contacts_with_tel_links_and_reader_language_first(cl
 
 
 def test_guide_page_shows_everything_a_reader_needs(client):
-    guide = make_guide(steps=3, title="How to get a refund", author="Sam Writer",
-                       intro_md="Read this first.", closing_md="## Still stuck?\n\nCall.",
-                       published=date(2019, 7, 19), updated=date(2020, 3, 1), view_count=1229456)
+    guide = make_guide(
+        steps=3,
+        title="How to get a refund",
+        author="Sam Writer",
+        intro_md="Read this first.",
+        closing_md="## Still stuck?\n\nCall.",
+        published=date(2019, 7, 19),
+        updated=date(2020, 3, 1),
+        view_count=1229456,
+    )
     guide.tags.add(Tag.objects.create(name="billing", slug="billing"))
     make_guide(guide.company, slug="cancel", title="How to cancel")
 
@@ -72,8 +84,14 @@ def test_guide_page_shows_its_age_in_the_readers_language(client):
 
 
 def test_guide_page_in_french_formats_dates_and_numbers(client):
-    make_guide(slug="remboursement", language="fr", title="Obtenir un remboursement",
-               published=date(2019, 7, 19), updated=date(2019, 7, 19), view_count=1229456)
+    make_guide(
+        slug="remboursement",
+        language="fr",
+        title="Obtenir un remboursement",
+        published=date(2019, 7, 19),
+        updated=date(2019, 7, 19),
+        view_count=1229456,
+    )
 
     html = client.get("/fr/acme/remboursement/").content.decode()
 
@@ -87,8 +105,13 @@ def test_guide_page_in_french_formats_dates_and_numbers(client):
 
 def test_a_guide_links_its_translations_with_hreflang(client):
     english = make_guide(translation_key="acme/refund")
-    make_guide(english.company, slug="remboursement", language="fr",
-               translation_key="acme/refund", title="Remboursement")
+    make_guide(
+        english.company,
+        slug="remboursement",
+        language="fr",
+        translation_key="acme/refund",
+        title="Remboursement",
+    )
 
     html = client.get("/acme/refund/").content.decode()
 
@@ -139,11 +162,14 @@ def test_the_guide_page_runs_as_many_queries_for_100_steps_as_for_3(client):
 
 def test_answered_questions_appear_with_structured_data_and_others_do_not(client):
     guide = make_guide()
-    Question.objects.create(guide=guide, text="Can I get a refund after 30 days?",
-                            answer="Usually not, but ask anyway.", status="published")
+    Question.objects.create(
+        guide=guide,
+        text="Can I get a refund after 30 days?",
+        answer="Usually not, but ask anyway.",
+        status="published",
+    )
     Question.objects.create(guide=guide, text="Waiting for an editor to answer", status="pending")
-    Question.objects.create(guide=guide, text="Spam spam spam spam", status="rejected",
-                            answer="no")
+    Question.objects.create(guide=guide, text="Spam spam spam spam", status="rejected", answer="no")
 
     html = client.get("/acme/refund/").content.decode()
 

@@ -10,8 +10,9 @@ HTMX = {"HX-Request": "true"}
 
 
 def ask(client, text, email="", website="", **headers):
-    return client.post("/acme/refund/ask/", {"text": text, "email": email, "website": website},
-                       headers=headers)
+    return client.post(
+        "/acme/refund/ask/", {"text": text, "email": email, "website": website}, headers=headers
+    )
 
 
 def test_a_valid_question_is_stored_for_moderation_and_confirmed(client):
@@ -23,7 +24,11 @@ def test_a_valid_question_is_stored_for_moderation_and_confirmed(client):
     assert "Thank you. Your question was sent to our editors." in response.content.decode()
     question = Question.objects.get()
     assert (question.guide, question.text, question.email, question.status) == (
-        guide, "Does this work for annual plans?", "me@example.com", "pending")
+        guide,
+        "Does this work for annual plans?",
+        "me@example.com",
+        "pending",
+    )
     assert "Does this work for annual plans?" not in client.get("/acme/refund/").content.decode()
 
 
@@ -36,12 +41,15 @@ def test_without_javascript_a_question_redirects_and_shows_the_confirmation(clie
     assert "Your question was sent to our editors." in html
 
 
-@pytest.mark.parametrize("text, error", [
-    ("", "Please write your question."),
-    ("   ", "Please write your question."),
-    ("Too short", "Please write at least 10 characters"),
-    ("x" * 1001, "Ensure this value has at most 1000 characters (it has 1001)."),
-])
+@pytest.mark.parametrize(
+    "text, error",
+    [
+        ("", "Please write your question."),
+        ("   ", "Please write your question."),
+        ("Too short", "Please write at least 10 characters"),
+        ("x" * 1001, "Ensure this value has at most 1000 characters (it has 1001)."),
+    ],
+)
 def test_invalid_questions_come_back_with_an_error_next_to_the_field(client, text, error):
     make_guide()
 
@@ -80,8 +88,7 @@ def test_exactly_10_and_1000_characters_are_accepted(client):
 
 def test_the_honeypot_turns_bots_away_without_telling_them(client):
     make_guide()
-    response = ask(client, "Buy cheap watches at my site", website="http://spam.example",
-                   **HTMX)
+    response = ask(client, "Buy cheap watches at my site", website="http://spam.example", **HTMX)
     assert "Thank you" in response.content.decode()
     assert Question.objects.count() == 0
 

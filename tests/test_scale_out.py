@@ -28,13 +28,15 @@ def test_a_vote_through_one_server_is_counted_on_the_other(tmp_path):
     with gunicorn(tmp_path) as first, gunicorn(tmp_path) as second:
         assert "No votes yet" in stats(first) and "No votes yet" in stats(second)
 
-        status, _, _ = first.request("POST", GUIDE + "vote/", "helpful=yes",
-                                     csrf_headers(first, GUIDE))
+        status, _, _ = first.request(
+            "POST", GUIDE + "vote/", "helpful=yes", csrf_headers(first, GUIDE)
+        )
         assert status == 302
 
         assert stats(second) == "100% of 1 reader found this helpful"
-        status, _, _ = second.request("POST", GUIDE + "vote/", "helpful=no",
-                                      csrf_headers(second, GUIDE))
+        status, _, _ = second.request(
+            "POST", GUIDE + "vote/", "helpful=no", csrf_headers(second, GUIDE)
+        )
         assert stats(first) == "50% of 2 readers found this helpful"
 
 

@@ -17,8 +17,14 @@ PRODUCTION = {
 
 
 def run_with(env, *args):
-    return subprocess.run([sys.executable, *args], cwd=settings.BASE_DIR, env=env,
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, *args],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def test_production_settings_pass_the_deployment_checklist():
@@ -27,12 +33,13 @@ def test_production_settings_pass_the_deployment_checklist():
 
 
 def test_production_cookies_are_secure_http_only_and_same_site():
-    code = ("import django, json; django.setup(); from django.conf import settings as s; "
-            "print(json.dumps([s.SESSION_COOKIE_SECURE, s.SESSION_COOKIE_HTTPONLY, "
-            "s.SESSION_COOKIE_SAMESITE, s.CSRF_COOKIE_SECURE, s.CSRF_COOKIE_HTTPONLY, "
-            "s.CSRF_COOKIE_SAMESITE, s.SECURE_HSTS_SECONDS, s.SECURE_SSL_REDIRECT]))")
-    result = run_with({**PRODUCTION, "DJANGO_SETTINGS_MODULE": "guides_site.settings"},
-                      "-c", code)
+    code = (
+        "import django, json; django.setup(); from django.conf import settings as s; "
+        "print(json.dumps([s.SESSION_COOKIE_SECURE, s.SESSION_COOKIE_HTTPONLY, "
+        "s.SESSION_COOKIE_SAMESITE, s.CSRF_COOKIE_SECURE, s.CSRF_COOKIE_HTTPONLY, "
+        "s.CSRF_COOKIE_SAMESITE, s.SECURE_HSTS_SECONDS, s.SECURE_SSL_REDIRECT]))"
+    )
+    result = run_with({**PRODUCTION, "DJANGO_SETTINGS_MODULE": "guides_site.settings"}, "-c", code)
     assert json.loads(result.stdout) == [True, True, "Lax", True, True, "Lax", 31536000, True]
 
 
@@ -53,8 +60,11 @@ def test_pages_send_a_strict_content_security_policy_and_safety_headers(client):
     make_guide()
     for url in ("/", "/acme/", "/acme/refund/", "/acme/refund/step/1/", "/admin/login/"):
         response = client.get(url)
-        policy = dict(part.strip().split(" ", 1) for part in
-                      response["Content-Security-Policy"].split(";") if part.strip())
+        policy = dict(
+            part.strip().split(" ", 1)
+            for part in response["Content-Security-Policy"].split(";")
+            if part.strip()
+        )
         assert policy["script-src"] == "'self'", url
         assert "unsafe" not in response["Content-Security-Policy"], url
         assert policy["frame-ancestors"] == "'none'", url

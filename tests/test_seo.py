@@ -11,14 +11,17 @@ pytestmark = pytest.mark.django_db
 
 
 def json_ld(html):
-    return [json.loads(block) for block in
-            re.findall(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)]
+    return [
+        json.loads(block)
+        for block in re.findall(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
+    ]
 
 
 def test_sitemap_lists_every_published_guide_in_every_language(client):
     english = make_guide(translation_key="acme/refund")
-    french = make_guide(english.company, slug="remboursement", language="fr",
-                        translation_key="acme/refund")
+    french = make_guide(
+        english.company, slug="remboursement", language="fr", translation_key="acme/refund"
+    )
     make_guide(english.company, slug="secret", status=Guide.Status.DRAFT)
 
     xml = client.get("/sitemap.xml").content.decode()
@@ -47,17 +50,30 @@ def test_guide_page_has_title_description_canonical_open_graph_and_json_ld(clien
     assert '<meta property="og:title" content="How to get a refund">' in html
     blocks = {block["@type"]: block for block in json_ld(html)}
     assert [i["name"] for i in blocks["BreadcrumbList"]["itemListElement"]] == [
-        "Home", "Acme", "How to get a refund"]
+        "Home",
+        "Acme",
+        "How to get a refund",
+    ]
     assert [s["text"] for s in blocks["HowTo"]["step"]] == [
-        "Do thing 1.", "Do thing 2.", "Do thing 3."]
+        "Do thing 1.",
+        "Do thing 2.",
+        "Do thing 3.",
+    ]
 
 
 def test_titles_are_unique_per_page(client):
     guide = make_guide()
-    urls = ["/", "/about/", "/acme/", guide.get_absolute_url(),
-            guide.get_absolute_url() + "step/1/", guide.get_absolute_url() + "step/2/"]
-    titles = [re.search(r"<title>(.*?)</title>", client.get(u).content.decode()).group(1)
-              for u in urls]
+    urls = [
+        "/",
+        "/about/",
+        "/acme/",
+        guide.get_absolute_url(),
+        guide.get_absolute_url() + "step/1/",
+        guide.get_absolute_url() + "step/2/",
+    ]
+    titles = [
+        re.search(r"<title>(.*?)</title>", client.get(u).content.decode()).group(1) for u in urls
+    ]
     assert len(set(titles)) == len(titles)
 
 

@@ -15,8 +15,10 @@ def po_entries():
         flags = " ".join(line for line in lines if line.startswith("#,"))
         text = "\n".join(line for line in lines if not line.startswith("#"))
         msgid = "".join(re.findall(r'"(.*)"', text.split("msgstr")[0])) if text else ""
-        msgstrs = ["".join(re.findall(r'"(.*)"', part))
-                   for part in re.split(r"msgstr(?:\[\d\])? ", text)[1:]]
+        msgstrs = [
+            "".join(re.findall(r'"(.*)"', part))
+            for part in re.split(r"msgstr(?:\[\d\])? ", text)[1:]
+        ]
         if msgid:
             entries.append((flags, msgid, msgstrs))
     return entries
@@ -32,7 +34,8 @@ def test_every_interface_string_has_a_french_translation():
 def test_the_compiled_catalogue_is_used():
     with translation.override("fr"):
         assert translation.gettext("Was this page helpful?") == (
-            "Cette page vous a-t-elle été utile ?")
+            "Cette page vous a-t-elle été utile ?"
+        )
         assert translation.gettext("Needs work") == "A besoin de travail"
 
 
@@ -41,7 +44,10 @@ def test_the_compiled_catalogue_matches_the_po_file():
 
     with open(PO_FILE.with_suffix(".mo"), "rb") as mo_file:
         compiled = gettext.GNUTranslations(mo_file)
-    singular = [(msgid, msgstrs[0]) for flags, msgid, msgstrs in po_entries()
-                if len(msgstrs) == 1 and "\\" not in msgid]
+    singular = [
+        (msgid, msgstrs[0])
+        for flags, msgid, msgstrs in po_entries()
+        if len(msgstrs) == 1 and "\\" not in msgid
+    ]
     stale = [msgid for msgid, msgstr in singular if compiled.gettext(msgid) != msgstr]
     assert stale == [], "run `make messages` (compilemessages) after editing django.po"

@@ -46,14 +46,20 @@ def test_needs_work_asks_what_went_wrong_then_thanks(client):
     assert "What went wrong?" in html
     assert 'value="outdated"' in html
 
-    html = client.post("/acme/refund/vote/feedback/",
-                       {"reason": "did_not_work", "comment": "Step 3 has changed."},
-                       headers=HTMX).content.decode()
+    html = client.post(
+        "/acme/refund/vote/feedback/",
+        {"reason": "did_not_work", "comment": "Step 3 has changed."},
+        headers=HTMX,
+    ).content.decode()
 
     assert "Thank you. Our editors read every answer" in html
     saved = Vote.objects.get(guide=guide)
     assert (saved.helpful, saved.reason, saved.comment, saved.feedback_sent) == (
-        False, "did_not_work", "Step 3 has changed.", True)
+        False,
+        "did_not_work",
+        "Step 3 has changed.",
+        True,
+    )
 
 
 def test_feedback_without_javascript_redirects_and_shows_thanks(client):
@@ -121,8 +127,9 @@ def test_a_csrf_token_from_the_page_is_accepted():
     client = Client(enforce_csrf_checks=True)
     client.get("/acme/refund/")
     token = client.cookies["csrftoken"].value
-    response = client.post("/acme/refund/vote/", {"helpful": "yes"},
-                           headers={"X-CSRFToken": token, **HTMX})
+    response = client.post(
+        "/acme/refund/vote/", {"helpful": "yes"}, headers={"X-CSRFToken": token, **HTMX}
+    )
     assert response.status_code == 200
     assert Vote.objects.count() == 1
 

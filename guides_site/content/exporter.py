@@ -30,9 +30,13 @@ def export_content(root):
 
 
 def _write(path, front_matter, body):
-    text = "---\n" + yaml.safe_dump(
-        front_matter, allow_unicode=True, sort_keys=False, default_flow_style=False, width=1000
-    ) + "---\n"
+    text = (
+        "---\n"
+        + yaml.safe_dump(
+            front_matter, allow_unicode=True, sort_keys=False, default_flow_style=False, width=1000
+        )
+        + "---\n"
+    )
     if body:
         text += body + "\n"
     path.write_text(text, encoding="utf-8")
@@ -88,10 +92,12 @@ def _guide_body(guide):
     parts = []
     if guide.intro_md:
         parts.append(guide.intro_md)
-    parts.append("\n".join(
-        _step_markdown(position, step.body_md)
-        for position, step in enumerate(guide.steps.all(), start=1)
-    ))
+    parts.append(
+        "\n".join(
+            _step_markdown(position, step.body_md)
+            for position, step in enumerate(guide.steps.all(), start=1)
+        )
+    )
     if guide.closing_md:
         parts.append(guide.closing_md)
     return "\n\n".join(parts)

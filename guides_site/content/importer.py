@@ -84,9 +84,7 @@ def _apply_company(company, doc):
 
 
 def _company_matches(company, doc):
-    contacts = tuple(
-        (c.kind, c.value, c.label, c.hours) for c in company.contacts.all()
-    )
+    contacts = tuple((c.kind, c.value, c.label, c.hours) for c in company.contacts.all())
     return (
         company.name == doc.name
         and company.website == doc.website
@@ -98,8 +96,14 @@ def _company_matches(company, doc):
 def _replace_contacts(company, doc):
     company.contacts.all().delete()
     ContactChannel.objects.bulk_create(
-        ContactChannel(company=company, position=position, kind=c.kind, value=c.value,
-                       label=c.label, hours=c.hours)
+        ContactChannel(
+            company=company,
+            position=position,
+            kind=c.kind,
+            value=c.value,
+            label=c.label,
+            hours=c.hours,
+        )
         for position, c in enumerate(doc.contacts, start=1)
     )
 
@@ -120,15 +124,18 @@ def _needs_update(row, doc, matches, report, force):
 
 def _sync_guides(docs, companies, report, force):
     existing = {
-        (g.company.slug, g.language, g.slug): g
-        for g in Guide.objects.select_related("company")
+        (g.company.slug, g.language, g.slug): g for g in Guide.objects.select_related("company")
     }
     tags = {t.slug: t for t in Tag.objects.all()}
     for doc in docs:
         guide = existing.get((doc.company_slug, doc.language, doc.slug))
         if guide is None:
-            guide = Guide(company=companies[doc.company_slug], slug=doc.slug,
-                          language=doc.language, published=doc.published or date.today())
+            guide = Guide(
+                company=companies[doc.company_slug],
+                slug=doc.slug,
+                language=doc.language,
+                published=doc.published or date.today(),
+            )
             _apply_guide(guide, doc)
             guide.save()
             report.created += 1
@@ -187,8 +194,9 @@ def _sync_steps(guide, bodies):
                 step.body_html = render_markdown(body)
                 changed.append(step)
         else:
-            new.append(Step(guide=guide, position=position, body_md=body,
-                            body_html=render_markdown(body)))
+            new.append(
+                Step(guide=guide, position=position, body_md=body, body_html=render_markdown(body))
+            )
     Step.objects.filter(guide=guide, position__gt=len(bodies)).delete()
     Step.objects.bulk_update(changed, ["body_md", "body_html"])
     Step.objects.bulk_create(new)
@@ -209,6 +217,4 @@ def _unpublish_removed(docs, report):
         for g in Guide.objects.published().exclude(source_path="").select_related("company")
         if (g.company.slug, g.language, g.slug) not in present
     ]
-    report.unpublished = Guide.objects.filter(pk__in=removed).update(
-        status=Guide.Status.DRAFT
-    )
+    report.unpublished = Guide.objects.filter(pk__in=removed).update(status=Guide.Status.DRAFT)

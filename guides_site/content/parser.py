@@ -30,10 +30,21 @@ GUIDE_KEYS = ("title", "slug", "lang", "summary", "published", "updated", "autho
 COMPANY_KEYS = ("name", "website", "contacts")
 CONTACT_KEYS = ("kind", "label", "value", "hours")
 # Field lengths, so that a long value is a content error rather than a database error.
-MAX_LENGTHS = {"title": 200, "slug": 100, "summary": 300, "author": 100, "tag": 60, "name": 100,
-               "website": 200, "label": 100, "value": 300, "hours": 200,
-               # Company.slug (the folder name) and Guide.translation_key (folder/file name).
-               "company slug": 60, "translation key": 170}
+MAX_LENGTHS = {
+    "title": 200,
+    "slug": 100,
+    "summary": 300,
+    "author": 100,
+    "tag": 60,
+    "name": 100,
+    "website": 200,
+    "label": 100,
+    "value": 300,
+    "hours": 200,
+    # Company.slug (the folder name) and Guide.translation_key (folder/file name).
+    "company slug": 60,
+    "translation key": 170,
+}
 
 _SLUG_RE = re.compile(SLUG_PATTERN)
 # A step starts a line with a number followed by "." or ")" (up to 3 spaces of indentation,
@@ -48,8 +59,16 @@ _BLOCK_START_RE = re.compile(r"^(#|[-*+] |>|\||```|~~~|---|\*\*\*|___)")
 _NOT_YAML_RE = re.compile(r"[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 # What PyYAML's constructors raise, besides YAMLError, on a value that does not fit an
 # explicit tag (`!!bool maybe`, `!!int ""`, `!!timestamp soon`) or that nests too deeply.
-_CONSTRUCT_ERRORS = (yaml.YAMLError, ValueError, TypeError, OverflowError, KeyError,
-                     IndexError, AttributeError, RecursionError)
+_CONSTRUCT_ERRORS = (
+    yaml.YAMLError,
+    ValueError,
+    TypeError,
+    OverflowError,
+    KeyError,
+    IndexError,
+    AttributeError,
+    RecursionError,
+)
 
 # Shows a few items of a few levels of a list or mapping in an error message.
 _SHORT_REPR = reprlib.Repr()
@@ -152,16 +171,21 @@ def load_tree(root):
     for folder in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")):
         # Sub-folders are ignored, even one whose name ends in .md (content/README.md).
         guide_files = sorted(
-            p for p in folder.glob("*.md")
+            p
+            for p in folder.glob("*.md")
             if p.name != COMPANY_FILE and not p.name.startswith(".") and not p.is_dir()
         )
         company_file = folder / COMPANY_FILE
         if not company_file.is_file():
             if guide_files:
-                errors.append(ContentError(
-                    str(folder), None,
-                    f"no {COMPANY_FILE}: every company folder needs one (name, website, contacts)",
-                ))
+                errors.append(
+                    ContentError(
+                        str(folder),
+                        None,
+                        f"no {COMPANY_FILE}: every company folder needs one "
+                        "(name, website, contacts)",
+                    )
+                )
             continue
         company = _parse_file(company_file, root, errors, _parse_company)
         if company:
@@ -182,17 +206,23 @@ def _duplicate_errors(guides):
         slug_key = (guide.company_slug, guide.language, guide.slug)
         name_key = (guide.translation_key, guide.language)
         if slug_key in by_slug:
-            errors.append(ContentError(
-                guide.display_path, guide.first_line,
-                f"duplicate guide: slug {guide.slug!r} in language {guide.language!r} is "
-                f"already used by {by_slug[slug_key].display_path}",
-            ))
+            errors.append(
+                ContentError(
+                    guide.display_path,
+                    guide.first_line,
+                    f"duplicate guide: slug {guide.slug!r} in language {guide.language!r} is "
+                    f"already used by {by_slug[slug_key].display_path}",
+                )
+            )
         elif name_key in by_name:
-            errors.append(ContentError(
-                guide.display_path, guide.first_line,
-                f"two files give the same guide in language {guide.language!r}: "
-                f"this one and {by_name[name_key].display_path}",
-            ))
+            errors.append(
+                ContentError(
+                    guide.display_path,
+                    guide.first_line,
+                    f"two files give the same guide in language {guide.language!r}: "
+                    f"this one and {by_name[name_key].display_path}",
+                )
+            )
         by_slug.setdefault(slug_key, guide)
         by_name.setdefault(name_key, guide)
     return errors
@@ -215,8 +245,10 @@ def _parse_file(path, root, errors, parse):
 
 def _read_text(path, errors):
     if not path.is_file():
-        errors.add(None, "not a file (a link to nothing?): only Markdown files may have a "
-                         "name ending in .md")
+        errors.add(
+            None,
+            "not a file (a link to nothing?): only Markdown files may have a name ending in .md",
+        )
         return None, None
     try:
         size = path.stat().st_size
@@ -231,7 +263,7 @@ def _read_text(path, errors):
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         # Lines end with \n, \r\n or \r, as everywhere else in this module.
-        before = raw[:exc.start].replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+        before = raw[: exc.start].replace(b"\r\n", b"\n").replace(b"\r", b"\n")
         line = before.count(b"\n") + 1
         errors.add(line, f"not UTF-8 text (byte 0x{raw[exc.start]:02x}); save the file as UTF-8")
         return None, None
@@ -252,8 +284,11 @@ def _split_front_matter(text, errors):
     first body line)."""
     lines = text.split("\n")
     if lines[0].rstrip() != "---":
-        errors.add(1, "no front matter: the file must start with a line '---', then YAML "
-                      "fields (title: …), then another '---'")
+        errors.add(
+            1,
+            "no front matter: the file must start with a line '---', then YAML "
+            "fields (title: …), then another '---'",
+        )
         return None
     end = next((i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "...")), None)
     if end is None:
@@ -283,7 +318,7 @@ def _split_front_matter(text, errors):
     if not isinstance(node, yaml.MappingNode):
         errors.add(2, "front matter must be YAML fields such as 'title: …'")
         return None
-    return node, line_of, lines[end + 1:], end + 2
+    return node, line_of, lines[end + 1 :], end + 2
 
 
 def _line_finder(yaml_text):
@@ -311,8 +346,11 @@ def _fields(node, allowed, errors, what, line_of):
             if key not in allowed:
                 hint = difflib.get_close_matches(str(key), allowed, n=1)
                 did_you_mean = f"did you mean {hint[0]!r}? " if hint else ""
-                errors.add(line, f"unknown {what} field {key!r}: {did_you_mean}"
-                                 f"allowed fields are {', '.join(allowed)}")
+                errors.add(
+                    line,
+                    f"unknown {what} field {key!r}: {did_you_mean}"
+                    f"allowed fields are {', '.join(allowed)}",
+                )
                 continue
             if key in result:
                 errors.add(line, f"field {key!r} is given twice")
@@ -386,28 +424,41 @@ def _parse_company(text, relative, errors):
     fields = _fields(node, COMPANY_KEYS, errors, "company", line_of)
     slug = Path(relative).parent.name
     if not _SLUG_RE.fullmatch(slug):
-        errors.add(None, f"folder name {slug!r} is not a valid company slug: use lowercase "
-                         "letters, digits and hyphens")
+        errors.add(
+            None,
+            f"folder name {slug!r} is not a valid company slug: use lowercase "
+            "letters, digits and hyphens",
+        )
     elif slug in RESERVED_COMPANY_SLUGS:
-        errors.add(None, f"folder name {slug!r} is reserved for a page of the site; "
-                         "rename the folder")
+        errors.add(
+            None, f"folder name {slug!r} is reserved for a page of the site; rename the folder"
+        )
     elif len(slug) > MAX_LENGTHS["company slug"]:
-        errors.add(None, f"folder name {slug!r} is {len(slug)} characters long; the limit "
-                         f"is {MAX_LENGTHS['company slug']}")
+        errors.add(
+            None,
+            f"folder name {slug!r} is {len(slug)} characters long; the limit "
+            f"is {MAX_LENGTHS['company slug']}",
+        )
     name = _text(fields, "name", errors, required=True)
     website = _text(fields, "website", errors)
     if website:
         try:
             URLValidator(schemes=["http", "https"])(website)
         except ValidationError:
-            errors.add(fields["website"][1], f"'website' must be an http(s) address, "
-                                             f"not {website!r}")
+            errors.add(
+                fields["website"][1], f"'website' must be an http(s) address, not {website!r}"
+            )
     contacts = _contacts(fields, errors, line_of)
     if errors.errors:
         return None
     return CompanyDoc(
-        slug=slug, name=name, website=website, about_md=normalise_source("\n".join(body)),
-        contacts=contacts, source_path=relative, content_hash="",
+        slug=slug,
+        name=name,
+        website=website,
+        about_md=normalise_source("\n".join(body)),
+        contacts=contacts,
+        source_path=relative,
+        content_hash="",
     )
 
 
@@ -429,10 +480,11 @@ def _contacts(fields, errors, line_of):
         item_fields = _fields(item, CONTACT_KEYS, errors, "contact", line_of)
         kind = _text(item_fields, "kind", errors, required=True, default_line=item_line)
         if kind is not None and kind not in kinds:
-            errors.add(item_fields["kind"][1],
-                       f"unknown contact kind {kind!r}: use one of {', '.join(kinds)}")
-        contact_value = _text(item_fields, "value", errors, required=True,
-                              default_line=item_line)
+            errors.add(
+                item_fields["kind"][1],
+                f"unknown contact kind {kind!r}: use one of {', '.join(kinds)}",
+            )
+        contact_value = _text(item_fields, "value", errors, required=True, default_line=item_line)
         if kind == ContactChannel.Kind.EMAIL and contact_value:
             try:
                 validate_email(contact_value)
@@ -458,17 +510,23 @@ def _parse_guide(text, relative, errors):
     title = _text(fields, "title", errors, required=True)
     languages = language_codes()
     if suffix and suffix not in languages:
-        errors.add(None, f"unknown language {suffix!r} in the file name: use one of "
-                         f"{', '.join(languages)} (e.g. {name}.fr.md)")
+        errors.add(
+            None,
+            f"unknown language {suffix!r} in the file name: use one of "
+            f"{', '.join(languages)} (e.g. {name}.fr.md)",
+        )
     language = suffix or settings.LANGUAGE_CODE
     if "lang" in fields:
         lang = _text(fields, "lang", errors)
         if lang and lang not in languages:
-            errors.add(fields["lang"][1],
-                       f"unknown language {lang!r}: use one of {', '.join(languages)}")
+            errors.add(
+                fields["lang"][1], f"unknown language {lang!r}: use one of {', '.join(languages)}"
+            )
         elif lang and suffix and lang != suffix:
-            errors.add(fields["lang"][1],
-                       f"'lang: {lang}' disagrees with the file name, which says {suffix!r}")
+            errors.add(
+                fields["lang"][1],
+                f"'lang: {lang}' disagrees with the file name, which says {suffix!r}",
+            )
         elif lang:
             language = lang
 
@@ -477,19 +535,31 @@ def _parse_guide(text, relative, errors):
     if slug is not None and not _SLUG_RE.fullmatch(slug):
         where = None if slug_from_file else fields["slug"][1]
         origin = " (taken from the file name; set 'slug:' or rename)" if slug_from_file else ""
-        errors.add(where, f"slug {slug!r} is not URL-safe{origin}: use lowercase letters, "
-                          "digits and single hyphens, e.g. get-a-refund")
+        errors.add(
+            where,
+            f"slug {slug!r} is not URL-safe{origin}: use lowercase letters, "
+            "digits and single hyphens, e.g. get-a-refund",
+        )
     elif slug_from_file and len(slug) > MAX_LENGTHS["slug"]:  # 'slug:' is checked by _text
-        errors.add(None, f"slug {slug!r} is {len(slug)} characters long; the limit is "
-                         f"{MAX_LENGTHS['slug']} (taken from the file name; set 'slug:' or "
-                         "rename)")
+        errors.add(
+            None,
+            f"slug {slug!r} is {len(slug)} characters long; the limit is "
+            f"{MAX_LENGTHS['slug']} (taken from the file name; set 'slug:' or "
+            "rename)",
+        )
     # The translation key is folder/name. A file-name slug is already held to less; a folder
     # name that is too long is reported with company.md.
     key_limit = MAX_LENGTHS["translation key"] - len(company_slug) - 1
-    if (not slug_from_file and len(name) > key_limit
-            and len(company_slug) <= MAX_LENGTHS["company slug"]):
-        errors.add(None, f"file name {name!r} is {len(name)} characters long before its "
-                         f"language and .md; the limit is {key_limit} in this folder")
+    if (
+        not slug_from_file
+        and len(name) > key_limit
+        and len(company_slug) <= MAX_LENGTHS["company slug"]
+    ):
+        errors.add(
+            None,
+            f"file name {name!r} is {len(name)} characters long before its "
+            f"language and .md; the limit is {key_limit} in this folder",
+        )
     summary = _text(fields, "summary", errors)
     author = _text(fields, "author", errors)
     published = _date(fields, "published", errors)
@@ -507,10 +577,22 @@ def _parse_guide(text, relative, errors):
     if errors.errors:
         return None
     return GuideDoc(
-        company_slug=company_slug, translation_key=f"{company_slug}/{name}", slug=slug,
-        language=language, title=title, summary=summary, author=author, published=published,
-        updated=updated, tags=tags, draft=draft, intro_md=intro, steps=steps,
-        closing_md=closing, source_path=relative, content_hash="",
+        company_slug=company_slug,
+        translation_key=f"{company_slug}/{name}",
+        slug=slug,
+        language=language,
+        title=title,
+        summary=summary,
+        author=author,
+        published=published,
+        updated=updated,
+        tags=tags,
+        draft=draft,
+        intro_md=intro,
+        steps=steps,
+        closing_md=closing,
+        source_path=relative,
+        content_hash="",
     )
 
 
@@ -532,8 +614,11 @@ def _tags(fields, errors):
             errors.add(line, f"tag {tag!r} contains a NUL character (U+0000); remove it")
         elif len(slugify(tag)) > MAX_LENGTHS["tag"]:
             # e.g. "㎉" spells "kcal" in a web address.
-            errors.add(line, f"tag {tag!r} makes a web address longer than "
-                             f"{MAX_LENGTHS['tag']} characters ({slugify(tag)!r})")
+            errors.add(
+                line,
+                f"tag {tag!r} makes a web address longer than "
+                f"{MAX_LENGTHS['tag']} characters ({slugify(tag)!r})",
+            )
         elif tag not in tags:
             tags.append(tag)
     return tuple(tags)
@@ -570,8 +655,9 @@ def _split_body(lines, first_line, errors):
         previous_blank = not line.strip()
 
     if not steps:
-        errors.add(first_line, "no steps: write the steps as a numbered list, one "
-                               "'1. …' line per step")
+        errors.add(
+            first_line, "no steps: write the steps as a numbered list, one '1. …' line per step"
+        )
         return "", (), ""
     bodies = []
     for position, (number, step_lines) in enumerate(steps, start=1):
@@ -588,5 +674,4 @@ def _dedent(lines):
     indents = [len(line) - len(line.lstrip(" ")) for line in lines if line.strip()]
     indents = [n for n in indents if n] or [0]
     common = min(indents)
-    return [line[min(common, len(line) - len(line.lstrip(" "))):] for line in lines]
-
+    return [line[min(common, len(line) - len(line.lstrip(" "))) :] for line in lines]

@@ -44,12 +44,14 @@ class MarkdownWidget(forms.Textarea):
 
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)
-        context["widget"]["attrs"].update({
-            "hx-post": reverse("admin:guides_markdown_preview"),
-            "hx-trigger": "input changed delay:400ms",
-            "hx-target": "next .markdown-preview",
-            "hx-sync": "this:replace",
-        })
+        context["widget"]["attrs"].update(
+            {
+                "hx-post": reverse("admin:guides_markdown_preview"),
+                "hx-trigger": "input changed delay:400ms",
+                "hx-target": "next .markdown-preview",
+                "hx-sync": "this:replace",
+            }
+        )
         context["widget"]["preview_html"] = render_markdown(value or "")
         return context
 
@@ -119,8 +121,17 @@ class NeedsAttentionFilter(admin.SimpleListFilter):
 @admin.register(Guide)
 class GuideAdmin(MarkdownFieldsMixin, SortableAdminBase, admin.ModelAdmin):
     list_display = [
-        "title", "company", "language", "status", "step_count", "view_count", "votes_total",
-        "helpful_share", "helpful_score_display", "questions_waiting", "updated",
+        "title",
+        "company",
+        "language",
+        "status",
+        "step_count",
+        "view_count",
+        "votes_total",
+        "helpful_share",
+        "helpful_score_display",
+        "questions_waiting",
+        "updated",
     ]
     list_filter = ["company", "language", "status", NeedsAttentionFilter]
     list_select_related = ["company"]
@@ -133,8 +144,13 @@ class GuideAdmin(MarkdownFieldsMixin, SortableAdminBase, admin.ModelAdmin):
         (None, {"fields": ["company", "title", "slug", "language", "status", "summary"]}),
         (_("Text"), {"fields": ["intro_md", "closing_md"]}),
         (_("Details"), {"fields": ["author", "published", "updated", "tags", "translation_key"]}),
-        (_("Import"), {"classes": ["collapse"],
-                       "fields": ["source_path", "edited_since_import", "view_count"]}),
+        (
+            _("Import"),
+            {
+                "classes": ["collapse"],
+                "fields": ["source_path", "edited_since_import", "view_count"],
+            },
+        ),
     ]
     inlines = [StepInline]
     actions = ["publish", "unpublish", "reset_votes"]
@@ -146,7 +162,8 @@ class GuideAdmin(MarkdownFieldsMixin, SortableAdminBase, admin.ModelAdmin):
             guide=OuterRef("pk"), status=Question.Status.PENDING
         ).values("pk")
         return (
-            super().get_queryset(request)
+            super()
+            .get_queryset(request)
             .ranked()
             .annotate(step_count=SubqueryCount(steps), questions_waiting=SubqueryCount(waiting))
         )
@@ -175,10 +192,16 @@ class GuideAdmin(MarkdownFieldsMixin, SortableAdminBase, admin.ModelAdmin):
 
     def get_urls(self):
         return [
-            path("markdown-preview/", self.admin_site.admin_view(self.markdown_preview),
-                 name="guides_markdown_preview"),
-            path("<int:pk>/preview/", self.admin_site.admin_view(self.preview_page),
-                 name="guides_guide_preview"),
+            path(
+                "markdown-preview/",
+                self.admin_site.admin_view(self.markdown_preview),
+                name="guides_markdown_preview",
+            ),
+            path(
+                "<int:pk>/preview/",
+                self.admin_site.admin_view(self.preview_page),
+                name="guides_guide_preview",
+            ),
             *super().get_urls(),
         ]
 
@@ -250,24 +273,36 @@ class GuideAdmin(MarkdownFieldsMixin, SortableAdminBase, admin.ModelAdmin):
             guide.edited_since_import = True
             guide.save(update_fields=["status", "edited_since_import"])
             self.log_change(request, guide, [{"changed": {"fields": ["status"]}}])
-        self.message_user(request, ngettext("%d guide updated.", "%d guides updated.",
-                                            len(queryset)) % len(queryset), messages.SUCCESS)
+        self.message_user(
+            request,
+            ngettext("%d guide updated.", "%d guides updated.", len(queryset)) % len(queryset),
+            messages.SUCCESS,
+        )
 
-    @admin.action(description=_("Reset the votes of the selected guides (after a rewrite)"),
-                  permissions=["change"])
+    @admin.action(
+        description=_("Reset the votes of the selected guides (after a rewrite)"),
+        permissions=["change"],
+    )
     def reset_votes(self, request, queryset):
         with transaction.atomic():
             for guide in queryset:
-                counts = guide.votes.aggregate(yes=Count("pk", filter=Q(helpful=True)),
-                                               no=Count("pk", filter=Q(helpful=False)))
+                counts = guide.votes.aggregate(
+                    yes=Count("pk", filter=Q(helpful=True)), no=Count("pk", filter=Q(helpful=False))
+                )
                 guide.votes.all().delete()
                 Guide.refresh_vote_counts(guide.pk)
-                VoteReset.objects.create(guide=guide, reset_by=request.user,
-                                         votes_yes=counts["yes"], votes_no=counts["no"])
-                self.log_change(request, guide, _("Votes reset: %(yes)d yes, %(no)d needs work")
-                                % counts)
-        self.message_user(request, _("Votes reset. The old counts are kept in “Vote resets”."),
-                          messages.SUCCESS)
+                VoteReset.objects.create(
+                    guide=guide,
+                    reset_by=request.user,
+                    votes_yes=counts["yes"],
+                    votes_no=counts["no"],
+                )
+                self.log_change(
+                    request, guide, _("Votes reset: %(yes)d yes, %(no)d needs work") % counts
+                )
+        self.message_user(
+            request, _("Votes reset. The old counts are kept in “Vote resets”."), messages.SUCCESS
+        )
 
 
 def _save_steps_in_order(guide, formset):
@@ -280,7 +315,8 @@ def _save_steps_in_order(guide, formset):
     for step in formset.deleted_objects:
         step.delete()
     kept = [
-        f for f in formset.forms
+        f
+        for f in formset.forms
         if (f.instance.pk or f.has_changed()) and not f.cleaned_data.get("DELETE")
     ]
     kept.sort(key=lambda f: (f.cleaned_data.get("position") or 10**9, f.instance.pk or 10**9))
@@ -380,12 +416,12 @@ class QuestionAdmin(admin.ModelAdmin):
             obj.answered_at = timezone.now()
         if obj.status == Question.Status.PUBLISHED and not obj.answer:
             obj.status = Question.Status.PENDING
-            messages.warning(request, _("A question is published only once it has an answer; "
-                                        "it stays waiting."))
+            messages.warning(
+                request, _("A question is published only once it has an answer; it stays waiting.")
+            )
         super().save_model(request, obj, form, change)
 
-    @admin.action(description=_("Publish the selected answered questions"),
-                  permissions=["change"])
+    @admin.action(description=_("Publish the selected answered questions"), permissions=["change"])
     def publish(self, request, queryset):
         answered = queryset.exclude(answer="")
         count = 0
@@ -396,13 +432,22 @@ class QuestionAdmin(admin.ModelAdmin):
             self.log_change(request, question, [{"changed": {"fields": ["status"]}}])
             count += 1
         skipped = queryset.count() - count
-        self.message_user(request, ngettext("%d question published.", "%d questions published.",
-                                            count) % count, messages.SUCCESS)
+        self.message_user(
+            request,
+            ngettext("%d question published.", "%d questions published.", count) % count,
+            messages.SUCCESS,
+        )
         if skipped:
-            self.message_user(request, ngettext(
-                "%d question has no answer yet and was left waiting.",
-                "%d questions have no answer yet and were left waiting.", skipped) % skipped,
-                messages.WARNING)
+            self.message_user(
+                request,
+                ngettext(
+                    "%d question has no answer yet and was left waiting.",
+                    "%d questions have no answer yet and were left waiting.",
+                    skipped,
+                )
+                % skipped,
+                messages.WARNING,
+            )
 
     @admin.action(description=_("Reject the selected questions"), permissions=["change"])
     def reject(self, request, queryset):
@@ -410,5 +455,6 @@ class QuestionAdmin(admin.ModelAdmin):
             question.status = Question.Status.REJECTED
             question.save(update_fields=["status"])
             self.log_change(request, question, [{"changed": {"fields": ["status"]}}])
-        self.message_user(request, _("Questions rejected: they will never appear on the site."),
-                          messages.SUCCESS)
+        self.message_user(
+            request, _("Questions rejected: they will never appear on the site."), messages.SUCCESS
+        )

@@ -34,8 +34,13 @@ def backup_database(directory):
     if connection.vendor == "postgresql":
         target = directory / f"guides-{stamp}.dump"
         db = connection.settings_dict
-        command = ["pg_dump", "--format=custom", "--no-owner", f"--file={target}",
-                   f"--dbname={db['NAME']}"]
+        command = [
+            "pg_dump",
+            "--format=custom",
+            "--no-owner",
+            f"--file={target}",
+            f"--dbname={db['NAME']}",
+        ]
         for flag, key in (("--host", "HOST"), ("--port", "PORT"), ("--username", "USER")):
             if db.get(key):
                 command.append(f"{flag}={db[key]}")

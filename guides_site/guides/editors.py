@@ -21,7 +21,8 @@ def setup_editors_group():
     """Create the group or bring its permissions back to exactly these (idempotent)."""
     group, _created = Group.objects.get_or_create(name=EDITORS_GROUP)
     codenames = [f"{action}_{model}" for model, actions in EDITOR_PERMISSIONS for action in actions]
-    permissions = Permission.objects.filter(content_type__app_label="guides",
-                                            codename__in=codenames)
+    permissions = Permission.objects.filter(
+        content_type__app_label="guides", codename__in=codenames
+    )
     group.permissions.set(permissions)
     return group, group.permissions.count()

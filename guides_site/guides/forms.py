@@ -29,11 +29,15 @@ class VoteForm(forms.Form):
 
 class FeedbackForm(DescribedErrorsMixin, forms.Form):
     reason = forms.ChoiceField(
-        label=_("What went wrong?"), choices=Vote.Reason.choices, required=False,
+        label=_("What went wrong?"),
+        choices=Vote.Reason.choices,
+        required=False,
         widget=forms.RadioSelect,
     )
     comment = forms.CharField(
-        label=_("Tell us more (optional)"), max_length=1000, required=False,
+        label=_("Tell us more (optional)"),
+        max_length=1000,
+        required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
@@ -45,7 +49,8 @@ class StepAnswerForm(forms.Form):
 class QuestionForm(DescribedErrorsMixin, forms.ModelForm):
     # A field people never see (hidden by CSS and from assistive technology); bots fill it in.
     website = forms.CharField(
-        required=False, label=_("Leave this field empty"),
+        required=False,
+        label=_("Leave this field empty"),
         widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
     )
 
@@ -57,8 +62,9 @@ class QuestionForm(DescribedErrorsMixin, forms.ModelForm):
             "email": _("Your e-mail, if you would like the answer (optional)"),
         }
         help_texts = {
-            "text": _("Between 10 and 1,000 characters. Please leave out account numbers "
-                      "and passwords."),
+            "text": _(
+                "Between 10 and 1,000 characters. Please leave out account numbers and passwords."
+            ),
         }
         widgets = {"text": forms.Textarea(attrs={"rows": 4, "minlength": 10})}
 

@@ -152,9 +152,9 @@ class GuideQuerySet(models.QuerySet):
         n = Cast(F("votes_total"), FloatField())
         p = Cast(F("votes_yes"), FloatField()) / Greatest(n, Value(1.0))
         z2 = Value(WILSON_Z**2)
-        score = (
-            p + z2 / (2 * n) - Value(WILSON_Z) * Sqrt(p * (1 - p) / n + z2 / (4 * n * n))
-        ) / (1 + z2 / n)
+        score = (p + z2 / (2 * n) - Value(WILSON_Z) * Sqrt(p * (1 - p) / n + z2 / (4 * n * n))) / (
+            1 + z2 / n
+        )
         return self.annotate(
             helpful_score=Case(When(votes_total=0, then=Value(0.0)), default=score)
         )
@@ -379,7 +379,9 @@ class VoteReset(models.Model):
         Guide, on_delete=models.CASCADE, related_name="vote_resets", verbose_name=_("guide")
     )
     reset_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
         verbose_name=_("reset by"),
     )
     reset_at = models.DateTimeField(_("reset at"), auto_now_add=True)

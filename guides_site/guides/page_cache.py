@@ -23,9 +23,16 @@ VIEWS_SLOT = mark_safe("<!--slot:views-->")  # noqa: S308 (a constant)
 
 
 def _key(request, release, *parts):
-    return ":".join(str(part) for part in (
-        release, request.scheme, request.get_host(), get_language(), *parts,
-    ))
+    return ":".join(
+        str(part)
+        for part in (
+            release,
+            request.scheme,
+            request.get_host(),
+            get_language(),
+            *parts,
+        )
+    )
 
 
 def cached_page(request, key_parts, render, *, release, seconds=CACHE_SECONDS):
@@ -43,8 +50,17 @@ def vote_box(request, guide, vote, *, render, release):
     """The vote box of the page: the same for every reader with the same answer, until the
     counts change. render(csrf_token) renders it."""
     state = f"{vote.helpful:d}{vote.feedback_sent:d}" if vote else "none"
-    key = _key(request, release, "vote-box", guide.pk, guide.cache_version,
-               guide.company.cache_version, guide.votes_yes, guide.votes_total, state)
+    key = _key(
+        request,
+        release,
+        "vote-box",
+        guide.pk,
+        guide.cache_version,
+        guide.company.cache_version,
+        guide.votes_yes,
+        guide.votes_total,
+        state,
+    )
     html = cache.get(key)
     if html is None:
         html = render(CSRF_SLOT)
@@ -57,12 +73,17 @@ def render_guide_page(request, guide, *, vote_html, views_text, build_context, r
 
     build_context() gives the full template context; it is only called to render a shell.
     """
-    key = _key(request, release, "guide-page", guide.pk, guide.cache_version,
-               guide.company.cache_version)
+    key = _key(
+        request, release, "guide-page", guide.pk, guide.cache_version, guide.company.cache_version
+    )
     shell = cache.get(key)
     if shell is None:
-        shell_context = {**build_context(), "vote_html": VOTE_SLOT, "views_text": VIEWS_SLOT,
-                         "csrf_token": CSRF_SLOT}
+        shell_context = {
+            **build_context(),
+            "vote_html": VOTE_SLOT,
+            "views_text": VIEWS_SLOT,
+            "csrf_token": CSRF_SLOT,
+        }
         shell = render_to_string("guides/guide.html", shell_context, request)
         cache.set(key, shell, CACHE_SECONDS)
     return (

@@ -17,8 +17,12 @@ def breadcrumb_list(request, crumbs):
         "@context": "https://schema.org",
         "@type": "BreadcrumbList",
         "itemListElement": [
-            {"@type": "ListItem", "position": position, "name": str(name),
-             "item": request.build_absolute_uri(url)}
+            {
+                "@type": "ListItem",
+                "position": position,
+                "name": str(name),
+                "item": request.build_absolute_uri(url),
+            }
             for position, (name, url) in enumerate(crumbs, start=1)
         ],
     }
@@ -33,10 +37,14 @@ def how_to(request, guide, steps):
         "url": request.build_absolute_uri(guide.get_absolute_url()),
         "datePublished": guide.published.isoformat(),
         "step": [
-            {"@type": "HowToStep", "position": step.position,
-             "url": request.build_absolute_uri(
-                 reverse("walkthrough", args=[guide.company.slug, guide.slug, step.position])),
-             "text": _plain_text(step.body_html)}
+            {
+                "@type": "HowToStep",
+                "position": step.position,
+                "url": request.build_absolute_uri(
+                    reverse("walkthrough", args=[guide.company.slug, guide.slug, step.position])
+                ),
+                "text": _plain_text(step.body_html),
+            }
             for step in steps
         ],
     }
@@ -54,10 +62,18 @@ def qa_page(questions):
         "@context": "https://schema.org",
         "@type": "QAPage",
         "mainEntity": [
-            {"@type": "Question", "name": q.text[:110], "text": q.text,
-             "dateCreated": q.created.isoformat(), "answerCount": 1,
-             "acceptedAnswer": {"@type": "Answer", "text": q.answer,
-                                "dateCreated": (q.answered_at or q.created).isoformat()}}
+            {
+                "@type": "Question",
+                "name": q.text[:110],
+                "text": q.text,
+                "dateCreated": q.created.isoformat(),
+                "answerCount": 1,
+                "acceptedAnswer": {
+                    "@type": "Answer",
+                    "text": q.answer,
+                    "dateCreated": (q.answered_at or q.created).isoformat(),
+                },
+            }
             for q in questions
         ],
     }

@@ -27,9 +27,13 @@ class PageSitemap(Sitemap):
 
     def items(self):
         pages = [("home", ()), ("about", ())]
-        pages += [("company", (slug,)) for slug in
-                  Company.objects.filter(guides__status=Guide.Status.PUBLISHED)
-                  .distinct().order_by("slug").values_list("slug", flat=True)]
+        pages += [
+            ("company", (slug,))
+            for slug in Company.objects.filter(guides__status=Guide.Status.PUBLISHED)
+            .distinct()
+            .order_by("slug")
+            .values_list("slug", flat=True)
+        ]
         return pages
 
     def location(self, item):

@@ -33,8 +33,11 @@ RELEASE = release_id()
 
 def _reader_language_first(guides):
     return guides.annotate(
-        other_language=Case(When(language=get_language(), then=Value(0)), default=Value(1),
-                            output_field=IntegerField())
+        other_language=Case(
+            When(language=get_language(), then=Value(0)),
+            default=Value(1),
+            output_field=IntegerField(),
+        )
     ).order_by("other_language", "title")
 
 
@@ -57,30 +60,44 @@ def home(request):
 
     def render_home(csrf_token):
         guides = Guide.objects.published().in_language(get_language()).select_related("company")
-        return render_to_string("guides/home.html", {
-            "companies": Company.objects.annotate(
-                guide_count=Count("guides", filter=Q(guides__status=Guide.Status.PUBLISHED))
-            ).filter(guide_count__gt=0),
-            "most_viewed": guides.order_by("-view_count", "title")[:6],
-            "most_helpful": guides.ranked().filter(votes_total__gt=0)
-            .order_by("-helpful_score", "title")[:6],
-            "language_links": _language_links(request),
-            "breadcrumbs": seo.breadcrumbs(),
-            "csrf_token": csrf_token,
-        }, request)
+        return render_to_string(
+            "guides/home.html",
+            {
+                "companies": Company.objects.annotate(
+                    guide_count=Count("guides", filter=Q(guides__status=Guide.Status.PUBLISHED))
+                ).filter(guide_count__gt=0),
+                "most_viewed": guides.order_by("-view_count", "title")[:6],
+                "most_helpful": guides.ranked()
+                .filter(votes_total__gt=0)
+                .order_by("-helpful_score", "title")[:6],
+                "language_links": _language_links(request),
+                "breadcrumbs": seo.breadcrumbs(),
+                "csrf_token": csrf_token,
+            },
+            request,
+        )
 
-    return HttpResponse(page_cache.cached_page(
-        request, ["home", generation["versions"], generation["count"]], render_home,
-        release=RELEASE, seconds=HOME_CACHE_SECONDS,
-    ))
+    return HttpResponse(
+        page_cache.cached_page(
+            request,
+            ["home", generation["versions"], generation["count"]],
+            render_home,
+            release=RELEASE,
+            seconds=HOME_CACHE_SECONDS,
+        )
+    )
 
 
 @require_safe
 def about(request):
-    return render(request, "guides/about.html", {
-        "language_links": _language_links(request),
-        "breadcrumbs": seo.breadcrumbs((_("About"), request.path)),
-    })
+    return render(
+        request,
+        "guides/about.html",
+        {
+            "language_links": _language_links(request),
+            "breadcrumbs": seo.breadcrumbs((_("About"), request.path)),
+        },
+    )
 
 
 @require_safe
@@ -88,18 +105,26 @@ def company(request, company):
     company = get_object_or_404(Company, slug=company)
 
     def render_company(csrf_token):
-        return render_to_string("guides/company.html", {
-            "company": company,
-            "guides": _reader_language_first(company.guides.published()),
-            "language_links": _language_links(request),
-            "breadcrumbs": seo.breadcrumbs((company.name, company.get_absolute_url())),
-            "csrf_token": csrf_token,
-        }, request)
+        return render_to_string(
+            "guides/company.html",
+            {
+                "company": company,
+                "guides": _reader_language_first(company.guides.published()),
+                "language_links": _language_links(request),
+                "breadcrumbs": seo.breadcrumbs((company.name, company.get_absolute_url())),
+                "csrf_token": csrf_token,
+            },
+            request,
+        )
 
-    return HttpResponse(page_cache.cached_page(
-        request, ["company", company.pk, company.cache_version], render_company,
-        release=RELEASE,
-    ))
+    return HttpResponse(
+        page_cache.cached_page(
+            request,
+            ["company", company.pk, company.cache_version],
+            render_company,
+            release=RELEASE,
+        )
+    )
 
 
 @require_safe
@@ -108,19 +133,25 @@ def tag(request, slug):
     guides = _reader_language_first(tag.guides.published().select_related("company"))
     if not guides:
         raise Http404("No published guide has this tag.")
-    return render(request, "guides/tag.html", {
-        "tag": tag,
-        "guides": guides,
-        "language_links": _language_links(request),
-        "breadcrumbs": seo.breadcrumbs((tag.name, request.path)),
-    })
+    return render(
+        request,
+        "guides/tag.html",
+        {
+            "tag": tag,
+            "guides": guides,
+            "language_links": _language_links(request),
+            "breadcrumbs": seo.breadcrumbs((tag.name, request.path)),
+        },
+    )
 
 
 def _get_guide(company, slug):
     """The published guide in the page's language, or 404."""
     return get_object_or_404(
         Guide.objects.published().select_related("company"),
-        company__slug=company, slug=slug, language=get_language(),
+        company__slug=company,
+        slug=slug,
+        language=get_language(),
     )
 
 
@@ -134,8 +165,10 @@ def guide_page_context(request, guide, vote=None):
         "steps": guide.steps.all(),
         "tags": guide.tags.all(),
         "contacts": guide.company.contacts.all(),
-        "related": guide.company.guides.published().in_language(guide.language)
-        .exclude(pk=guide.pk).order_by("-view_count", "title")[:RELATED_GUIDES],
+        "related": guide.company.guides.published()
+        .in_language(guide.language)
+        .exclude(pk=guide.pk)
+        .order_by("-view_count", "title")[:RELATED_GUIDES],
         "answered_questions": guide.questions.published().order_by("-answered_at"),
         "translations": translations,
         "language_links": _language_links(request, translations),
@@ -150,8 +183,9 @@ def guide_page_context(request, guide, vote=None):
 
 
 def _views_text(guide):
-    return ngettext("Viewed %(views)s time", "Viewed %(views)s times",
-                    guide.view_count) % {"views": intcomma(guide.view_count)}
+    return ngettext("Viewed %(views)s time", "Viewed %(views)s times", guide.view_count) % {
+        "views": intcomma(guide.view_count)
+    }
 
 
 def _render_vote(request, guide, vote, **extra):
@@ -166,9 +200,12 @@ def _translations(guide):
     def find():
         found = {guide.language: guide.get_absolute_url()}
         if guide.translation_key:
-            for other in (Guide.objects.published().select_related("company")
-                          .filter(translation_key=guide.translation_key)
-                          .exclude(language=guide.language)):
+            for other in (
+                Guide.objects.published()
+                .select_related("company")
+                .filter(translation_key=guide.translation_key)
+                .exclude(language=guide.language)
+            ):
                 found[other.language] = other.get_absolute_url()
         return found
 
@@ -192,8 +229,13 @@ def _vote_context(guide, vote):
 def _guide_etag(request, guide, vote):
     """Changes whenever the page this browser would get changes (the view count aside)."""
     parts = [
-        RELEASE, get_language(), guide.pk, guide.cache_version, guide.company.cache_version,
-        guide.votes_yes, guide.votes_total,
+        RELEASE,
+        get_language(),
+        guide.pk,
+        guide.cache_version,
+        guide.company.cache_version,
+        guide.votes_yes,
+        guide.votes_total,
         vote and (vote.helpful, vote.feedback_sent, vote.reason),
         request.COOKIES.get(settings.CSRF_COOKIE_NAME),
         request.COOKIES.get("messages"),
@@ -205,14 +247,19 @@ def _guide_etag(request, guide, vote):
 def guide(request, company, guide):
     # .get() rather than .first(): no ORDER BY, which matters on the busiest page.
     try:
-        found = Guide.objects.published().select_related("company").get(
-            company__slug=company, slug=guide, language=get_language()
+        found = (
+            Guide.objects.published()
+            .select_related("company")
+            .get(company__slug=company, slug=guide, language=get_language())
         )
     except Guide.DoesNotExist:
         # The address exists in another language: send the reader to it.
-        other = Guide.objects.published().select_related("company").filter(
-            company__slug=company, slug=guide
-        ).first()
+        other = (
+            Guide.objects.published()
+            .select_related("company")
+            .filter(company__slug=company, slug=guide)
+            .first()
+        )
         if other is None:
             raise Http404("No such guide.") from None
         return redirect(other)
@@ -224,18 +271,27 @@ def guide(request, company, guide):
     response = get_conditional_response(request, etag=etag)
     if response is None:
         if request.COOKIES.get("messages"):  # a confirmation to show: render this one fully
-            response = render(request, "guides/guide.html",
-                              guide_page_context(request, found, vote))
+            response = render(
+                request, "guides/guide.html", guide_page_context(request, found, vote)
+            )
         else:
             vote_html = page_cache.vote_box(
-                request, found, vote, release=RELEASE,
+                request,
+                found,
+                vote,
+                release=RELEASE,
                 render=lambda token: _render_vote(request, found, vote, csrf_token=token),
             )
-            response = HttpResponse(page_cache.render_guide_page(
-                request, found, vote_html=vote_html,
-                views_text=_views_text(found), release=RELEASE,
-                build_context=lambda: guide_page_context(request, found, vote),
-            ))
+            response = HttpResponse(
+                page_cache.render_guide_page(
+                    request,
+                    found,
+                    vote_html=vote_html,
+                    views_text=_views_text(found),
+                    release=RELEASE,
+                    build_context=lambda: guide_page_context(request, found, vote),
+                )
+            )
         response["ETag"] = etag
     # Browsers keep the page but ask every time whether it changed.
     patch_cache_control(response, private=True, no_cache=True)
@@ -316,10 +372,16 @@ def vote_feedback(request, company, guide):
     if form.is_valid():
         # Feedback always comes with a "Needs work" vote, even if the reader's earlier
         # vote was lost (an expired cookie) or said yes.
-        _save_vote(guide, visitor, {
-            "helpful": False, "reason": form.cleaned_data["reason"],
-            "comment": form.cleaned_data["comment"], "feedback_sent": True,
-        })
+        _save_vote(
+            guide,
+            visitor,
+            {
+                "helpful": False,
+                "reason": form.cleaned_data["reason"],
+                "comment": form.cleaned_data["comment"],
+                "feedback_sent": True,
+            },
+        )
     return _vote_response(request, guide, visitor, feedback_form=form)
 
 
@@ -330,8 +392,9 @@ def _vote_response(request, guide, visitor, form=None, feedback_form=None):
             extra["feedback_form"] = feedback_form
         if form is not None and not form.is_valid():
             extra["vote_error"] = _("Please choose Yes or Needs work.")
-        response = HttpResponse(_render_vote(request, guide, _visitor_vote(guide, visitor),
-                                             **extra))
+        response = HttpResponse(
+            _render_vote(request, guide, _visitor_vote(guide, visitor), **extra)
+        )
     else:
         response = redirect(guide.get_absolute_url() + "#helpful")
     return remember_visitor(request, response)
@@ -345,13 +408,22 @@ def step_answer(request, company, guide, position):
     visitor = ensure_visitor_id(request)
     form = StepAnswerForm(request.POST)
     if form.is_valid():
-        _save_per_visitor(StepFeedback, {"step": step, "visitor": visitor},
-                          {"worked": form.cleaned_data["worked"] == "yes"})
+        _save_per_visitor(
+            StepFeedback,
+            {"step": step, "visitor": visitor},
+            {"worked": form.cleaned_data["worked"] == "yes"},
+        )
     if request.htmx:
-        response = render(request, "guides/_step_answer.html", {
-            "guide": guide, "step": step, "swapped": True,
-            "answer": step.feedback.filter(visitor=visitor).first(),
-        })
+        response = render(
+            request,
+            "guides/_step_answer.html",
+            {
+                "guide": guide,
+                "step": step,
+                "swapped": True,
+                "answer": step.feedback.filter(visitor=visitor).first(),
+            },
+        )
     else:
         response = redirect(_step_url(guide, position) + "#step-answer")
     return remember_visitor(request, response)
@@ -365,13 +437,20 @@ def ask(request, company, guide):
     form = QuestionForm(request.POST)
     sent = form.is_valid() and (form.is_bot or _store_question(guide, visitor, form))
     if request.htmx:
-        response = render(request, "guides/_question.html", {
-            "guide": guide, "question_form": QuestionForm() if sent else form,
-            "question_sent": sent, "swapped": True,
-        })
+        response = render(
+            request,
+            "guides/_question.html",
+            {
+                "guide": guide,
+                "question_form": QuestionForm() if sent else form,
+                "question_sent": sent,
+                "swapped": True,
+            },
+        )
     elif sent:
-        messages.success(request, _("Thank you. Your question was sent to our editors."),
-                         extra_tags="question")
+        messages.success(
+            request, _("Thank you. Your question was sent to our editors."), extra_tags="question"
+        )
         response = redirect(guide.get_absolute_url() + "#ask")
     else:
         context = guide_page_context(request, guide)
@@ -388,16 +467,26 @@ def _store_question(guide, visitor, form):
     """
     with transaction.atomic():
         _lock_reader(visitor)
-        recent = Question.objects.filter(visitor=visitor,
-                                         created__gte=timezone.now() - timedelta(days=1))
+        recent = Question.objects.filter(
+            visitor=visitor, created__gte=timezone.now() - timedelta(days=1)
+        )
         if recent.filter(guide=guide, text__iexact=form.cleaned_data["text"]).exists():
             return True  # the same question again (a double submit): already stored
         if recent.count() >= settings.QUESTIONS_PER_READER_PER_DAY:
-            form.add_error("text", _("You have asked many questions today. Please wait for "
-                                     "our answers, or come back tomorrow."))
+            form.add_error(
+                "text",
+                _(
+                    "You have asked many questions today. Please wait for "
+                    "our answers, or come back tomorrow."
+                ),
+            )
             return False
-        Question.objects.create(guide=guide, visitor=visitor, text=form.cleaned_data["text"],
-                                email=form.cleaned_data["email"])
+        Question.objects.create(
+            guide=guide,
+            visitor=visitor,
+            text=form.cleaned_data["text"],
+            email=form.cleaned_data["email"],
+        )
         return True
 
 

@@ -29,7 +29,12 @@ def remember_visitor(request, response):
         from django.conf import settings
 
         response.set_signed_cookie(
-            COOKIE_NAME, new_id, salt=_SALT, max_age=_MAX_AGE, httponly=True,
-            samesite="Lax", secure=settings.SESSION_COOKIE_SECURE,
+            COOKIE_NAME,
+            new_id,
+            salt=_SALT,
+            max_age=_MAX_AGE,
+            httponly=True,
+            samesite="Lax",
+            secure=settings.SESSION_COOKIE_SECURE,
         )
     return response

@@ -11,6 +11,6 @@ class Command(BaseCommand):
 
     def handle(self, *args, directory, **options):
         companies, guides = export_content(directory)
-        self.stdout.write(self.style.SUCCESS(
-            f"Exported {companies} companies and {guides} guides to {directory}"
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(f"Exported {companies} companies and {guides} guides to {directory}")
+        )

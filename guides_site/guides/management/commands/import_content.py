@@ -10,12 +10,19 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("directory", nargs="?", help="content folder (default: CONTENT_DIR)")
-        parser.add_argument("--dry-run", action="store_true",
-                            help="validate and report what would change, writing nothing")
-        parser.add_argument("--prune", action="store_true",
-                            help="unpublish imported guides whose file was removed")
-        parser.add_argument("--force", action="store_true",
-                            help="overwrite guides edited in the admin since the last import")
+        parser.add_argument(
+            "--dry-run",
+            action="store_true",
+            help="validate and report what would change, writing nothing",
+        )
+        parser.add_argument(
+            "--prune", action="store_true", help="unpublish imported guides whose file was removed"
+        )
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="overwrite guides edited in the admin since the last import",
+        )
 
     def handle(self, *args, directory=None, dry_run=False, prune=False, force=False, **options):
         root = directory or settings.CONTENT_DIR
