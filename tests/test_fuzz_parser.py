@@ -34,6 +34,7 @@ from guides_site.content.rendering import render_markdown
 from guides_site.guides.models import SLUG_PATTERN, Company, ContactChannel, Guide, Tag
 
 from .factories import COMPANY_MD, GUIDE_MD, guide_md, write_tree
+from .html_safety import SCRIPT_SCHEMES, URL_ATTRIBUTES
 
 # Sized so that the whole file runs in well under a minute; FUZZ_EXAMPLES=5000 searches
 # harder. No example database: it would be a .hypothesis/ folder in the project; a failure
@@ -424,29 +425,6 @@ def test_any_file_and_folder_names_load_or_are_reported(folder, names):
 
 # --- render_markdown ----------------------------------------------------------------------
 
-SCRIPT_SCHEMES = ("javascript:", "vbscript:", "data:", "livescript:", "mocha:")
-URL_ATTRIBUTES = {
-    "href",
-    "src",
-    "action",
-    "formaction",
-    "xlink:href",
-    "data",
-    "cite",
-    "poster",
-    "background",
-    "lowsrc",
-    "dynsrc",
-    "ping",
-    "codebase",
-    "longdesc",
-    "manifest",
-    "icon",
-    "srcset",
-    "usemap",
-    "archive",
-    "classid",
-}
 ACTIVE_ELEMENTS = {
     "script",
     "style",

@@ -23,6 +23,7 @@ from django.utils.text import slugify
 from guides_site.guides.models import Company, Guide, Question, Tag
 
 from .factories import make_guide, write_tree
+from .html_safety import SCRIPT_SCHEMES, URL_ATTRIBUTES
 
 pytestmark = pytest.mark.django_db
 
@@ -143,30 +144,6 @@ VECTOR_TEXTS = [param.values[0] for param in VECTORS]
 
 # --- The page check --------------------------------------------------------------------------
 
-SCRIPT_SCHEMES = ("javascript:", "vbscript:", "data:", "livescript:", "mocha:")
-URL_ATTRIBUTES = {
-    "href",
-    "src",
-    "action",
-    "formaction",
-    "xlink:href",
-    "data",
-    "cite",
-    "poster",
-    "background",
-    "lowsrc",
-    "dynsrc",
-    "ping",
-    "codebase",
-    "longdesc",
-    "manifest",
-    "icon",
-    "usemap",
-    "archive",
-    "classid",
-    "srcset",
-    "imagesrcset",
-}
 # Elements no page of the site has, whoever asks for them.
 NEVER = {
     "iframe",
