@@ -144,7 +144,9 @@ def test_the_markdown_preview_refuses_visitors_and_non_staff():
 def test_drafts_have_a_staff_only_preview(editor):
     guide = make_guide(status=Guide.Status.DRAFT, title="Secret draft")
     url = f"/admin/guides/guide/{guide.pk}/preview/"
-    assert "Secret draft" in editor.get(url).content.decode()
+    html = editor.get(url).content.decode()
+    assert "Secret draft" in html
+    assert "Preview: readers cannot see this guide until it is published." in html
     assert Client().get(url).status_code == 302
     assert Client().get(guide.get_absolute_url()).status_code == 404
 

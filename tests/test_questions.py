@@ -73,10 +73,12 @@ def test_an_invalid_question_keeps_the_readers_text(client):
 
 def test_without_javascript_an_invalid_question_shows_the_page_with_errors(client):
     make_guide()
+    client.post("/acme/refund/vote/", {"helpful": "yes"})
     response = ask(client, "Short")
     html = response.content.decode()
     assert response.status_code == 200
     assert "<html" in html and "Please write at least 10 characters" in html
+    assert "Thanks, and please share!" in html  # the reader's own vote is still shown
 
 
 def test_exactly_10_and_1000_characters_are_accepted(client):

@@ -27,7 +27,7 @@ from .models import (
     Vote,
     VoteReset,
 )
-from .views import guide_page_context
+from .views import full_guide_page_context
 
 NEEDS_ATTENTION_MIN_VOTES = 10
 
@@ -218,7 +218,7 @@ class GuideAdmin(MarkdownFieldsMixin, SortableAdminBase, admin.ModelAdmin):
         guide = get_object_or_404(Guide.objects.select_related("company"), pk=pk)
         if not self.has_view_permission(request, guide):
             return HttpResponse(status=403)
-        context = guide_page_context(request, guide)
+        context = full_guide_page_context(request, guide, vote=None)
         context["is_preview"] = True
         return TemplateResponse(request, "guides/guide.html", context)
 

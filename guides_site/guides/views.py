@@ -155,9 +155,19 @@ def _get_guide(company, slug):
     )
 
 
-def guide_page_context(request, guide, vote=None):
-    """What the guide page shows. Querysets stay lazy: only a render evaluates them, and
-    the page is rendered once per version of the guide (see page_cache)."""
+def full_guide_page_context(request, guide, vote):
+    """Everything the guide page shows, this reader's vote box and the view count included,
+    for the few responses rendered whole instead of from the cached page."""
+    return {
+        **guide_page_context(request, guide),
+        "views_text": _views_text(guide),
+        "vote_html": _render_vote(request, guide, vote),
+    }
+
+
+def guide_page_context(request, guide):
+    """What the guide page shows to every reader. Querysets stay lazy: only a render
+    evaluates them, and the page is rendered once per version of the guide (page_cache)."""
     translations = _translations(guide)
     return {
         "guide": guide,
@@ -172,8 +182,6 @@ def guide_page_context(request, guide, vote=None):
         "answered_questions": guide.questions.published().order_by("-answered_at"),
         "translations": translations,
         "language_links": _language_links(request, translations),
-        "views_text": _views_text(guide),
-        "vote_html": _render_vote(request, guide, vote),
         "question_form": QuestionForm(),
         "breadcrumbs": seo.breadcrumbs(
             (guide.company.name, guide.company.get_absolute_url()),
@@ -272,7 +280,7 @@ def guide(request, company, guide):
     if response is None:
         if request.COOKIES.get("messages"):  # a confirmation to show: render this one fully
             response = render(
-                request, "guides/guide.html", guide_page_context(request, found, vote)
+                request, "guides/guide.html", full_guide_page_context(request, found, vote)
             )
         else:
             vote_html = page_cache.vote_box(
@@ -289,7 +297,7 @@ def guide(request, company, guide):
                     vote_html=vote_html,
                     views_text=_views_text(found),
                     release=RELEASE,
-                    build_context=lambda: guide_page_context(request, found, vote),
+                    build_context=lambda: guide_page_context(request, found),
                 )
             )
         response["ETag"] = etag
@@ -453,7 +461,7 @@ def ask(request, company, guide):
         )
         response = redirect(guide.get_absolute_url() + "#ask")
     else:
-        context = guide_page_context(request, guide)
+        context = full_guide_page_context(request, guide, _visitor_vote(guide, visitor))
         context["question_form"] = form
         response = render(request, "guides/guide.html", context)
     return remember_visitor(request, response)
