@@ -235,6 +235,8 @@ RATE_LIMITS = env_rate_limits(
     },
 )
 QUESTIONS_PER_READER_PER_DAY = env_int("QUESTIONS_PER_READER_PER_DAY", 10)
+# Each process adds its tally of page views to the database at most this often (view_counts.py).
+VIEW_COUNT_FLUSH_SECONDS = env_int("VIEW_COUNT_FLUSH_SECONDS", 10)
 # Proxies whose X-Forwarded-For is believed when finding a client's address.
 TRUSTED_PROXIES = env_list("DJANGO_TRUSTED_PROXIES", [])
 # Messages travel in a signed cookie: showing "question sent" costs no database query.

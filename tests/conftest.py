@@ -27,6 +27,16 @@ def _clear_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _fresh_view_tally(monkeypatch):
+    """Each test starts with no page views waiting to be stored, and leaves none behind."""
+    from collections import Counter
+
+    from guides_site.guides import view_counts
+
+    monkeypatch.setattr(view_counts, "_tally", Counter())
+
+
 @pytest.fixture
 def sample_content(db):
     """The real content/ folder, imported."""

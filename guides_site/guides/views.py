@@ -1,3 +1,4 @@
+import functools
 import hashlib
 import re
 from datetime import timedelta
@@ -7,7 +8,7 @@ from django.contrib import messages
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.cache import cache
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Case, Count, F, IntegerField, Q, Sum, Value, When
+from django.db.models import Case, Count, IntegerField, Q, Sum, Value, When
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -19,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
 
-from . import page_cache, seo
+from . import page_cache, seo, view_counts
 from .forms import FeedbackForm, QuestionForm, StepAnswerForm, VoteForm
 from .models import Company, Guide, Question, Step, StepFeedback, Tag, Vote
 from .ratelimit import rate_limited
@@ -160,7 +161,7 @@ def full_guide_page_context(request, guide, vote):
     for the few responses rendered whole instead of from the cached page."""
     return {
         **guide_page_context(request, guide),
-        "views_text": _views_text(guide),
+        "views_text": _views_text(guide.view_count + view_counts.pending_views(guide.pk)),
         "vote_html": _render_vote(request, guide, vote),
     }
 
@@ -190,9 +191,9 @@ def guide_page_context(request, guide):
     }
 
 
-def _views_text(guide):
-    return ngettext("Viewed %(views)s time", "Viewed %(views)s times", guide.view_count) % {
-        "views": intcomma(guide.view_count)
+def _views_text(views):
+    return ngettext("Viewed %(views)s time", "Viewed %(views)s times", views) % {
+        "views": intcomma(views)
     }
 
 
@@ -220,8 +221,10 @@ def _translations(guide):
     return cache.get_or_set(key, find, page_cache.CACHE_SECONDS)
 
 
-def _visitor_vote(guide, visitor):
-    return Vote.objects.filter(guide=guide, visitor=visitor).order_by().first() if visitor else None
+def _visitor_vote(guide_id, visitor):
+    if not visitor:
+        return None
+    return Vote.objects.filter(guide_id=guide_id, visitor=visitor).order_by().first()
 
 
 def _vote_context(guide, vote):
@@ -234,16 +237,16 @@ def _vote_context(guide, vote):
     }
 
 
-def _guide_etag(request, guide, vote):
+def _guide_etag(request, state, vote):
     """Changes whenever the page this browser would get changes (the view count aside)."""
     parts = [
         RELEASE,
         get_language(),
-        guide.pk,
-        guide.cache_version,
-        guide.company.cache_version,
-        guide.votes_yes,
-        guide.votes_total,
+        state.pk,
+        state.cache_version,
+        state.company_cache_version,
+        state.votes_yes,
+        state.votes_total,
         vote and (vote.helpful, vote.feedback_sent, vote.reason),
         request.COOKIES.get(settings.CSRF_COOKIE_NAME),
         request.COOKIES.get("messages"),
@@ -253,15 +256,11 @@ def _guide_etag(request, guide, vote):
 
 @require_safe
 def guide(request, company, guide):
-    # .get() rather than .first(): no ORDER BY, which matters on the busiest page.
-    try:
-        found = (
-            Guide.objects.published()
-            .select_related("company")
-            .get(company__slug=company, slug=guide, language=get_language())
-        )
-    except Guide.DoesNotExist:
-        # The address exists in another language: send the reader to it.
+    # The busiest page: one small query, then the cached page (page_cache). The guide itself
+    # is only loaded when a part of its page has to be rendered.
+    state = page_cache.guide_state(company, guide, get_language())
+    if state is None:
+        # The address may exist in another language: send the reader to it.
         other = (
             Guide.objects.published()
             .select_related("company")
@@ -269,35 +268,37 @@ def guide(request, company, guide):
             .first()
         )
         if other is None:
-            raise Http404("No such guide.") from None
+            raise Http404("No such guide.")
         return redirect(other)
-    if not _BOT_RE.search(request.headers.get("User-Agent", "")):
-        Guide.objects.filter(pk=found.pk).update(view_count=F("view_count") + 1)
-        found.view_count += 1
-    vote = _visitor_vote(found, visitor_id(request))
-    etag = _guide_etag(request, found, vote)
+    if _BOT_RE.search(request.headers.get("User-Agent", "")):
+        views = state.view_count + view_counts.pending_views(state.pk)
+    else:
+        views = state.view_count + view_counts.count_view(state.pk)
+    vote = _visitor_vote(state.pk, visitor_id(request))
+    etag = _guide_etag(request, state, vote)
     response = get_conditional_response(request, etag=etag)
     if response is None:
+        load_guide = functools.cache(lambda: _get_guide(company, guide))
         if request.COOKIES.get("messages"):  # a confirmation to show: render this one fully
             response = render(
-                request, "guides/guide.html", full_guide_page_context(request, found, vote)
+                request, "guides/guide.html", full_guide_page_context(request, load_guide(), vote)
             )
         else:
             vote_html = page_cache.vote_box(
                 request,
-                found,
+                state,
                 vote,
                 release=RELEASE,
-                render=lambda token: _render_vote(request, found, vote, csrf_token=token),
+                render=lambda token: _render_vote(request, load_guide(), vote, csrf_token=token),
             )
             response = HttpResponse(
                 page_cache.render_guide_page(
                     request,
-                    found,
+                    state,
                     vote_html=vote_html,
-                    views_text=_views_text(found),
+                    views_text=_views_text(views),
                     release=RELEASE,
-                    build_context=lambda: guide_page_context(request, found),
+                    build_context=lambda: guide_page_context(request, load_guide()),
                 )
             )
         response["ETag"] = etag
@@ -401,7 +402,7 @@ def _vote_response(request, guide, visitor, form=None, feedback_form=None):
         if form is not None and not form.is_valid():
             extra["vote_error"] = _("Please choose Yes or Needs work.")
         response = HttpResponse(
-            _render_vote(request, guide, _visitor_vote(guide, visitor), **extra)
+            _render_vote(request, guide, _visitor_vote(guide.pk, visitor), **extra)
         )
     else:
         response = redirect(guide.get_absolute_url() + "#helpful")
@@ -461,7 +462,7 @@ def ask(request, company, guide):
         )
         response = redirect(guide.get_absolute_url() + "#ask")
     else:
-        context = full_guide_page_context(request, guide, _visitor_vote(guide, visitor))
+        context = full_guide_page_context(request, guide, _visitor_vote(guide.pk, visitor))
         context["question_form"] = form
         response = render(request, "guides/guide.html", context)
     return remember_visitor(request, response)
