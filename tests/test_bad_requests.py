@@ -1,6 +1,7 @@
 """Whatever a client sends, the answer is a clear 4xx or a form error, never a 500."""
 
 import pytest
+from django.test import Client
 
 from guides_site.guides.models import Question, Vote
 
@@ -100,9 +101,17 @@ def test_a_head_request_on_a_guide_works(client):
 
 
 def test_a_missing_csrf_token_gets_a_friendly_403():
-    from django.test import Client
-
     make_guide()
     response = Client(enforce_csrf_checks=True).post("/acme/refund/vote/", {"helpful": "yes"})
     assert response.status_code == 403
     assert "Please go back, reload the page and try again." in response.content.decode()
+
+
+@pytest.mark.parametrize("path", ["/", "/robots.txt", "/acme/refund/"])
+def test_a_host_this_site_does_not_serve_gets_a_400_page(path):
+    make_guide()
+    stranger = Client(HTTP_HOST="evil.example", raise_request_exception=False)
+    response = stranger.get(path)
+    assert response.status_code == 400
+    assert "couldn't understand that request" in response.content.decode()
+    assert "evil.example" not in response.content.decode()

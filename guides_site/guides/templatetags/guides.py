@@ -1,6 +1,7 @@
 import json
 
 from django import template
+from django.core.exceptions import DisallowedHost
 from django.utils.safestring import mark_safe
 from django.utils.timesince import timesince
 
@@ -41,10 +42,12 @@ def age(value):
 
 @register.simple_tag(takes_context=True)
 def canonical_url(context):
-    request = context["request"]
-    return request.build_absolute_uri(request.path)
+    return absolute_url(context, context["request"].path)
 
 
 @register.simple_tag(takes_context=True)
 def absolute_url(context, path):
-    return context["request"].build_absolute_uri(path)
+    try:
+        return context["request"].build_absolute_uri(path)
+    except DisallowedHost:  # on the 400 page for a host this site doesn't serve
+        return ""
