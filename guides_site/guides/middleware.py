@@ -1,5 +1,8 @@
 from django.conf import settings
+from django.middleware.csrf import CsrfViewMiddleware
 from django.utils import translation
+
+from . import page_cache, views
 
 
 class AdminLanguageMiddleware:
@@ -31,3 +34,47 @@ class PermissionsPolicyMiddleware:
         response = self.get_response(request)
         response.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
         return response
+
+
+class FirstVisitMiddleware:
+    """Serve a guide page to a reader without any cookie ahead of the rest of the middleware.
+
+    Most readers arrive from a search, with no cookie, and every such reader gets the same
+    guide page but for a new CSRF token. Past WhiteNoise, the rest of the middleware costs as
+    much as serving that cached page (bench/README.md). So, placed right after WhiteNoise,
+    this serves the page, with its headers, as the whole stack gave it to the previous such
+    reader at this address, with this reader's view count and CSRF token filled in, and lets
+    CsrfViewMiddleware give the reader a CSRF cookie. Any other request, or a guide changed
+    or voted on since, goes through the whole stack, and the page it gives a reader without
+    cookies is kept.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.csrf = CsrfViewMiddleware(get_response)
+
+    def __call__(self, request):
+        if not _is_first_visit(request):
+            return self.get_response(request)
+        kept = page_cache.first_visit_page(request, release=views.RELEASE)
+        if kept:
+            response = views.first_visit_guide_page(request, kept)
+            if response:
+                return self.csrf.process_response(request, response)
+        response = self.get_response(request)
+        page = getattr(response, "first_visit_page", None)
+        if page and response.status_code == 200:
+            page_cache.keep_first_visit_page(request, response, **page, release=views.RELEASE)
+        return response
+
+
+def _is_first_visit(request):
+    """A plain GET from a reader without cookies: not from htmx, not conditional."""
+    return (
+        request.method == "GET"
+        and not request.COOKIES
+        and not request.META.get("QUERY_STRING")
+        and "HTTP_HX_REQUEST" not in request.META
+        and "HTTP_IF_NONE_MATCH" not in request.META
+        and "HTTP_IF_MODIFIED_SINCE" not in request.META
+    )

@@ -7,8 +7,14 @@ with slots where each response differs: the reader's vote box (itself cached per
 count), the view count and the CSRF token. Filling the slots is plain string replacement.
 The versions come from the guide row that every view reads anyway, so every app server and
 worker sees a change at once.
+
+For readers without cookies, the page is also kept whole, headers included, by address
+(FirstVisitPage, served by middleware.FirstVisitMiddleware), and only served while the guide
+still has the versions and vote counts it was made with.
 """
 
+import hashlib
+import re
 from typing import NamedTuple
 
 from django.core.cache import cache
@@ -25,6 +31,9 @@ CACHE_SECONDS = 60 * 60 * 24
 CSRF_SLOT = "csrfslot0000000000000000000000000000000000000000000000000000000"
 VOTE_SLOT = mark_safe("<!--slot:vote-->")  # noqa: S308 (a constant)
 VIEWS_SLOT = mark_safe("<!--slot:views-->")  # noqa: S308 (a constant)
+_CSRF_SLOT_BYTES = CSRF_SLOT.encode()
+_VIEWS_SLOT_BYTES = VIEWS_SLOT.encode()
+_SLOTS = re.compile(b"(%s|%s)" % (re.escape(_CSRF_SLOT_BYTES), re.escape(_VIEWS_SLOT_BYTES)))
 
 
 class GuideState(NamedTuple):
@@ -84,9 +93,9 @@ def cached_page(request, key_parts, render, *, release, seconds=CACHE_SECONDS):
     return html.replace(CSRF_SLOT, get_token(request))
 
 
-def vote_box(request, state, vote, *, render, release):
+def vote_box(request, state, vote, *, release, render=None):
     """The vote box of the page: the same for every reader with the same answer, until the
-    counts change. render(csrf_token) renders it."""
+    counts change. render(csrf_token) renders it; without render, None if it isn't cached."""
     answer = f"{vote.helpful:d}{vote.feedback_sent:d}" if vote else "none"
     key = _key(
         request,
@@ -100,22 +109,21 @@ def vote_box(request, state, vote, *, render, release):
         answer,
     )
     html = cache.get(key)
-    if html is None:
+    if html is None and render:
         html = render(CSRF_SLOT)
         cache.set(key, html, CACHE_SECONDS)
     return html
 
 
-def render_guide_page(request, state, *, vote_html, views_text, build_context, release):
-    """The page for this request, from the cached shell of the guide's current version.
-
-    build_context() gives the full template context; it is only called to render a shell.
-    """
+def guide_shell(request, state, *, release, build_context=None):
+    """The guide page of the guide's current version, with slots for what differs between
+    readers. build_context() gives the template context to render it; without it, None if it
+    isn't cached."""
     key = _key(
         request, release, "guide-page", state.pk, state.cache_version, state.company_cache_version
     )
     shell = cache.get(key)
-    if shell is None:
+    if shell is None and build_context:
         shell_context = {
             **build_context(),
             "vote_html": VOTE_SLOT,
@@ -124,8 +132,59 @@ def render_guide_page(request, state, *, vote_html, views_text, build_context, r
         }
         shell = render_to_string("guides/guide.html", shell_context, request)
         cache.set(key, shell, CACHE_SECONDS)
+    return shell
+
+
+def fill_guide_page(request, shell, *, vote_html, views_text):
+    """The page for this request: the shell with this reader's vote box, the view count and
+    the reader's CSRF token."""
     return (
         shell.replace(VOTE_SLOT, vote_html)
         .replace(VIEWS_SLOT, conditional_escape(views_text))
         .replace(CSRF_SLOT, get_token(request))
     )
+
+
+class FirstVisitPage(NamedTuple):
+    """A guide page as the whole middleware stack gave it to a reader without cookies."""
+
+    company: str
+    guide: str
+    language: str
+    state: GuideState
+    # Its headers but for the reader's own cookies and the length (the ETag depends on the
+    # votes), and the page as bytes split at its slots (text, slot, text, …, text), so that
+    # filling them costs no encoding and no search of a long page.
+    headers: dict
+    parts: tuple
+
+    def shows(self, state):
+        """Whether this is the page of the guide in this state, the view count aside."""
+        return self.state._replace(view_count=0) == state._replace(view_count=0)
+
+
+def _first_visit_key(request, release):
+    # By address: the page kept there was given by the guide view. Hashed, as an address may
+    # hold any character.
+    address = hashlib.sha256(request.path.encode()).hexdigest()
+    return f"{release}:{request.scheme}:{request.get_host()}:first-visit:{address}"
+
+
+def keep_first_visit_page(request, response, *, company, guide, language, state, page, release):
+    headers = {k: v for k, v in response.items() if k.lower() != "content-length"}
+    parts = tuple(_SLOTS.split(page.encode()))
+    kept = FirstVisitPage(company, guide, language, state, headers, parts)
+    cache.set(_first_visit_key(request, release), kept, CACHE_SECONDS)
+
+
+def first_visit_page(request, *, release):
+    """The FirstVisitPage kept for this address, or None."""
+    return cache.get(_first_visit_key(request, release))
+
+
+def fill_first_visit_page(request, parts, *, views_text):
+    fills = {
+        _VIEWS_SLOT_BYTES: conditional_escape(views_text).encode(),
+        _CSRF_SLOT_BYTES: get_token(request).encode(),
+    }
+    return b"".join(fills[part] if index % 2 else part for index, part in enumerate(parts))

@@ -13,7 +13,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse, translate_url
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.cache import get_conditional_response, patch_cache_control, quote_etag
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
@@ -270,10 +270,7 @@ def guide(request, company, guide):
         if other is None:
             raise Http404("No such guide.")
         return redirect(other)
-    if _BOT_RE.search(request.headers.get("User-Agent", "")):
-        views = state.view_count + view_counts.pending_views(state.pk)
-    else:
-        views = state.view_count + view_counts.count_view(state.pk)
+    views = _count_view(request, state)
     vote = _visitor_vote(state.pk, visitor_id(request))
     etag = _guide_etag(request, state, vote)
     response = get_conditional_response(request, etag=etag)
@@ -291,20 +288,49 @@ def guide(request, company, guide):
                 release=RELEASE,
                 render=lambda token: _render_vote(request, load_guide(), vote, csrf_token=token),
             )
+            shell = page_cache.guide_shell(
+                request,
+                state,
+                release=RELEASE,
+                build_context=lambda: guide_page_context(request, load_guide()),
+            )
             response = HttpResponse(
-                page_cache.render_guide_page(
-                    request,
-                    state,
-                    vote_html=vote_html,
-                    views_text=_views_text(views),
-                    release=RELEASE,
-                    build_context=lambda: guide_page_context(request, load_guide()),
+                page_cache.fill_guide_page(
+                    request, shell, vote_html=vote_html, views_text=_views_text(views)
                 )
             )
+            if vote is None:  # what any reader without cookies gets: see FirstVisitMiddleware
+                response.first_visit_page = {
+                    "company": company,
+                    "guide": guide,
+                    "language": get_language(),
+                    "state": state,
+                    "page": shell.replace(page_cache.VOTE_SLOT, vote_html),
+                }
         response["ETag"] = etag
     # Browsers keep the page but ask every time whether it changed.
     patch_cache_control(response, private=True, no_cache=True)
     return response
+
+
+def first_visit_guide_page(request, kept):
+    """The guide page for a reader without any cookie from the page kept for its address
+    (page_cache.FirstVisitPage), or None if the guide has changed or has new votes since.
+    See FirstVisitMiddleware."""
+    with translation.override(kept.language):
+        state = page_cache.guide_state(kept.company, kept.guide, kept.language)
+        if state is None or not kept.shows(state):
+            return None
+        views = _count_view(request, state)
+        body = page_cache.fill_first_visit_page(request, kept.parts, views_text=_views_text(views))
+    return HttpResponse(body, headers={**kept.headers, "Content-Length": len(body)})
+
+
+def _count_view(request, state):
+    """Count this view unless a bot asks; the number of views to show."""
+    if _BOT_RE.search(request.META.get("HTTP_USER_AGENT", "")):
+        return state.view_count + view_counts.pending_views(state.pk)
+    return state.view_count + view_counts.count_view(state.pk)
 
 
 @require_safe

@@ -1,0 +1,159 @@
+"""A reader without cookies gets the guide page ahead of most middleware (FirstVisitMiddleware):
+the same page, headers and CSRF protection as through the whole stack, never a stale one."""
+
+import re
+
+import pytest
+from django.test import Client
+
+from guides_site.guides import view_counts, views
+from guides_site.guides.models import Guide, Step, Vote
+
+from .factories import add_votes, make_guide
+
+pytestmark = pytest.mark.django_db
+
+GUIDE = "/acme/refund/"
+TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+HTMX_TOKEN = re.compile(r'"x-csrftoken": "([^"]+)"')
+
+
+@pytest.fixture
+def fast_path(monkeypatch):
+    """Records, for each request, whether the first-visit path answered it."""
+    answered = []
+    original = views.first_visit_guide_page
+
+    def recorded(request, kept):
+        response = original(request, kept)
+        answered.append(response is not None)
+        return response
+
+    monkeypatch.setattr(views, "first_visit_guide_page", recorded)
+    return answered
+
+
+def new_reader(path=GUIDE, **headers):
+    return Client(enforce_csrf_checks=True).get(path, headers=headers)
+
+
+def without_reader_parts(response):
+    """The page and headers but for what each reader gets of their own."""
+    html = HTMX_TOKEN.sub("TOKEN", TOKEN.sub("TOKEN", response.content.decode()))
+    html = re.sub(r"Viewed [\d,]+ times?", "Viewed N times", html)
+    headers = {k: v for k, v in response.items() if k != "Content-Length"}
+    return html, headers
+
+
+def test_a_new_reader_gets_the_page_and_headers_the_whole_stack_gives(fast_path):
+    make_guide()
+    through_the_stack = new_reader()
+    served_early = new_reader()
+
+    assert fast_path == [True]
+    assert served_early.status_code == 200
+    assert without_reader_parts(served_early) == without_reader_parts(through_the_stack)
+    for header in ("Content-Security-Policy", "X-Frame-Options", "Permissions-Policy", "ETag"):
+        assert served_early[header]
+    assert served_early["Cache-Control"] == "private, no-cache"
+    assert int(served_early["Content-Length"]) == len(served_early.content)
+
+
+def test_each_new_reader_gets_a_csrf_cookie_and_token_of_their_own_that_let_them_vote(fast_path):
+    make_guide()
+    new_reader()
+    first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    pages = [client.get(GUIDE) for client in (first, second)]
+
+    assert fast_path == [True, True]
+    assert first.cookies["csrftoken"].value != second.cookies["csrftoken"].value
+    assert "HttpOnly" in str(first.cookies["csrftoken"])
+    tokens = [TOKEN.search(page.content.decode()).group(1) for page in pages]
+    assert tokens[0] != tokens[1]
+
+    response = first.post(GUIDE + "vote/", {"helpful": "yes", "csrfmiddlewaretoken": tokens[0]})
+    assert response.status_code == 302
+    assert second.post(GUIDE + "vote/", {"helpful": "no"}).status_code == 403
+    assert list(Vote.objects.values_list("helpful", flat=True)) == [True]
+
+
+def test_a_new_vote_shows_at_once_to_the_next_new_reader(fast_path):
+    guide = make_guide()
+    new_reader()
+    add_votes(guide, yes=3, no=1)
+
+    assert "75% of 4 readers found this helpful" in new_reader().content.decode()
+    assert "75% of 4 readers found this helpful" in new_reader().content.decode()
+    assert fast_path == [False, True]
+
+
+def test_an_edit_shows_at_once_to_the_next_new_reader(fast_path):
+    guide = make_guide()
+    new_reader()
+    step = guide.steps.get(position=1)
+    step.body_md = "Open the **new** billing page."
+    step.save()
+
+    assert "Open the <strong>new</strong> billing page." in new_reader().content.decode()
+    assert fast_path == [False]
+
+
+def test_an_unpublished_guide_is_gone_at_once_for_new_readers(fast_path):
+    guide = make_guide()
+    new_reader()
+    Guide.objects.filter(pk=guide.pk).update(status=Guide.Status.DRAFT)
+
+    assert new_reader().status_code == 404
+    assert fast_path == [False]
+
+
+def test_each_new_reader_is_counted_once_but_bots_are_not(fast_path):
+    guide = make_guide(view_count=10)
+    pages = [new_reader().content.decode() for _ in range(3)]
+    bot = new_reader(user_agent="Mozilla/5.0 (compatible; Googlebot/2.1)").content.decode()
+
+    assert fast_path == [True, True, True]
+    assert ["Viewed 11 times" in pages[0], "Viewed 13 times" in pages[2]] == [True, True]
+    assert "Viewed 13 times" in bot
+    view_counts.flush()
+    guide.refresh_from_db()
+    assert guide.view_count == 13
+
+
+def test_a_french_page_is_served_in_french(fast_path):
+    guide = make_guide(language="fr", slug="remboursement", title="Se faire rembourser")
+    Step.objects.filter(guide=guide).update(body_md="Faites-le.", body_html="<p>Faites-le.</p>")
+    new_reader("/fr/acme/remboursement/")
+    response = new_reader("/fr/acme/remboursement/")
+
+    assert fast_path == [True]
+    assert response["Content-Language"] == "fr"
+    assert '<html lang="fr"' in response.content.decode()
+    assert "Consulté 2 fois" in response.content.decode()
+
+
+def test_readers_with_cookies_queries_or_htmx_go_through_the_whole_stack(fast_path):
+    make_guide()
+    new_reader()
+    voter = Client()
+    voter.post(GUIDE + "vote/", {"helpful": "yes"})
+
+    assert "Thanks, and please share!" in voter.get(GUIDE).content.decode()
+    assert new_reader(GUIDE + "?utm_source=search").status_code == 200
+    assert new_reader(hx_request="true").status_code == 200
+    assert Client().head(GUIDE).status_code == 200
+    assert fast_path == []
+
+
+def test_plain_http_is_still_sent_to_https_and_unknown_hosts_refused(settings, fast_path):
+    make_guide()
+    new_reader()
+    settings.SECURE_SSL_REDIRECT = True
+    response = new_reader()
+    assert response.status_code == 301
+    assert response["Location"] == "https://testserver/acme/refund/"
+
+    settings.SECURE_SSL_REDIRECT = False
+    stranger = Client(HTTP_HOST="evil.example", raise_request_exception=False)
+    assert stranger.get(GUIDE).status_code == 400
+    assert fast_path == []
