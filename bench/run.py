@@ -32,6 +32,7 @@ PYTHON = sys.executable
 sys.path.insert(0, str(ROOT / "bench"))
 from corpus import HUNDRED_STEPS, TEN_STEPS, write_corpus  # noqa: E402
 
+CEILING = "static file (ceiling)"
 BUDGET = {
     "guide_throughput_share": 0.50,
     "guide_queries": 6,
@@ -295,6 +296,21 @@ def freshness_check(server, env, path):
     return after_vote == before + 1, marker.encode() in body
 
 
+def summarise(runs, ceiling_runs):
+    """A target's median run, and its median share of the ceiling measured in the same
+    rounds."""
+    shares = sorted(
+        run["rps"] / ceiling["rps"] for run, ceiling in zip(runs, ceiling_runs, strict=True)
+    )
+    median = sorted(runs, key=lambda run: run["rps"])[len(runs) // 2]
+    return {
+        **median,
+        "share": shares[len(shares) // 2],
+        "errors": sum(run["errors"] for run in runs),
+        "rounds": [run["rps"] for run in runs],
+    }
+
+
 def write_vote_script(workdir, path, cookie, token):
     script = workdir / "vote.lua"
     script.write_text(
@@ -311,7 +327,8 @@ def write_vote_script(workdir, path, cookie, token):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--guides", type=int, default=2000)
-    parser.add_argument("--seconds", type=int, default=8)
+    parser.add_argument("--seconds", type=int, default=5, help="per target and round")
+    parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--json", help="also write the results to this file")
     args = parser.parse_args()
@@ -322,6 +339,8 @@ def main():
         "date": date.today().isoformat(),
         "guides": args.guides,
         "client": "wrk" if use_wrk else "python",
+        "load": f"{args.rounds} rounds of {args.seconds} s per target, "
+        f"{args.connections} connections",
         "cpus": os.cpu_count(),
     }
     try:
@@ -351,16 +370,19 @@ def main():
             static_dir.mkdir(parents=True, exist_ok=True)
             (static_dir / "page.html").write_bytes(body)
         with Server(env) as server:
-            targets = {"static file (ceiling)": "/static/bench/page.html", **pages}
-            throughput = {}
-            for name, path in targets.items():
-                print(f"Loading {name}…", flush=True)
-                if use_wrk:
-                    throughput[name] = run_wrk(server.url + path, args.seconds, args.connections)
-                else:
-                    throughput[name] = run_python_client(
-                        server, path, args.seconds, args.connections
-                    )
+            targets = {CEILING: "/static/bench/page.html", **pages}
+            runs = {name: [] for name in targets}
+            # Rounds interleave the targets, so that a change in the machine's load hits
+            # them all alike; each share of the ceiling compares runs of the same round.
+            for round_number in range(1, args.rounds + 1):
+                for name, path in targets.items():
+                    print(f"Round {round_number}: loading {name}…", flush=True)
+                    if use_wrk:
+                        run = run_wrk(server.url + path, args.seconds, args.connections)
+                    else:
+                        run = run_python_client(server, path, args.seconds, args.connections)
+                    runs[name].append(run)
+            throughput = {name: summarise(runs[name], runs[CEILING]) for name in targets}
             cookie, token = csrf_pair(server, guide10)
             headers = {
                 "Cookie": f"csrftoken={cookie}",
@@ -370,11 +392,11 @@ def main():
             print("Loading vote POST…", flush=True)
             if use_wrk:
                 script = write_vote_script(workdir, guide10 + "vote/", cookie, token)
-                throughput["vote POST"] = run_wrk(
+                vote_run = run_wrk(
                     server.url + guide10 + "vote/", args.seconds, args.connections, script
                 )
             else:
-                throughput["vote POST"] = run_python_client(
+                vote_run = run_python_client(
                     server,
                     guide10 + "vote/",
                     args.seconds,
@@ -383,6 +405,7 @@ def main():
                     "helpful=yes",
                     headers,
                 )
+            throughput["vote POST"] = summarise([vote_run], runs[CEILING][-1:])
             results["throughput"] = throughput
             results["weight"] = {name: page_weight(server, path) for name, path in pages.items()}
             results["static"] = static_checks(server, guide10)
@@ -398,9 +421,8 @@ def main():
 
 
 def budget_lines(results):
-    ceiling = results["throughput"]["static file (ceiling)"]["rps"]
     worst_guide = min(
-        results["throughput"][k]["rps"] for k in results["throughput"] if k.startswith("guide")
+        results["throughput"][k]["share"] for k in results["throughput"] if k.startswith("guide")
     )
     warm_guide_queries = max(v[1] for k, v in results["queries"].items() if k.count("/") == 3)
     heaviest = max(w["brotli"] for k, w in results["weight"].items() if k.startswith("guide"))
@@ -410,8 +432,8 @@ def budget_lines(results):
     return [
         (
             f"guide page throughput ≥ {BUDGET['guide_throughput_share']:.0%} of the static "
-            f"ceiling: {worst_guide / ceiling:.0%}",
-            worst_guide / ceiling >= BUDGET["guide_throughput_share"],
+            f"ceiling: {worst_guide:.0%}",
+            worst_guide >= BUDGET["guide_throughput_share"],
         ),
         (
             f"guide page SQL queries ≤ {BUDGET['guide_queries']} (warm): {warm_guide_queries}",
@@ -450,25 +472,26 @@ def budget_lines(results):
 
 def report(results):
     throughput = results["throughput"]
-    ceiling = throughput["static file (ceiling)"]["rps"]
     print()
     print(
         f"Benchmark of {results['date']}: {results['guides']} generated guides + sample "
-        f"content, {results['cpus']} CPUs, load by {results['client']}"
+        f"content, {results['cpus']} CPUs, load by {results['client']}: {results['load']}; "
+        "medians of the rounds"
     )
     print()
     print(
         f"{'target':<24}{'req/s':>9}{'of ceiling':>12}{'p50':>10}{'p99':>10}"
-        f"{'errors':>8}{'SQL cold/warm':>15}"
+        f"{'errors':>8}{'SQL cold/warm':>15}   req/s by round"
     )
     for name, row in throughput.items():
         path_queries = ""
         queries = next((v for k, v in results["queries"].items() if _page_name(k) == name), None)
         if queries:
             path_queries = f"{queries[0]}/{queries[1]}"
+        rounds = " / ".join(f"{rps:.0f}" for rps in row["rounds"])
         print(
-            f"{name:<24}{row['rps']:>9.0f}{row['rps'] / ceiling:>12.0%}{row['p50']:>10}"
-            f"{row['p99']:>10}{row['errors']:>8}{path_queries:>15}"
+            f"{name:<24}{row['rps']:>9.0f}{row['share']:>12.0%}{row['p50']:>10}"
+            f"{row['p99']:>10}{row['errors']:>8}{path_queries:>15}   {rounds}"
         )
     print()
     print(f"{'page weight (HTML+CSS+JS)':<28}{'raw':>10}{'gzip':>10}{'brotli':>10}")
