@@ -95,20 +95,29 @@ def reset_database(env):
 class Server:
     """gunicorn with production settings, on a free loopback port."""
 
-    def __init__(self, env):
+    def __init__(self, env, log_path):
         self.port = free_port()
         self.env = dict(env, GUNICORN_BIND=f"127.0.0.1:{self.port}")
+        # A file, not a pipe: a pipe nobody reads would stop the server once it is full.
+        self.log_path = log_path
         self.process = None
 
     def __enter__(self):
-        self.process = subprocess.Popen(
-            [PYTHON, "-m", "gunicorn", "-c", "guides_site/gunicorn.conf.py", "guides_site.wsgi"],
-            cwd=ROOT,
-            env=self.env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
+        with open(self.log_path, "w") as log:
+            self.process = subprocess.Popen(
+                [
+                    PYTHON,
+                    "-m",
+                    "gunicorn",
+                    "-c",
+                    "guides_site/gunicorn.conf.py",
+                    "guides_site.wsgi",
+                ],
+                cwd=ROOT,
+                env=self.env,
+                stdout=subprocess.DEVNULL,
+                stderr=log,
+            )
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             try:
@@ -118,7 +127,7 @@ class Server:
             except OSError:
                 time.sleep(0.2)
         self.process.kill()
-        raise RuntimeError("gunicorn did not start: " + self.process.stderr.read())
+        raise RuntimeError("gunicorn did not start: " + Path(self.log_path).read_text())
 
     def __exit__(self, *exc):
         self.process.terminate()
@@ -363,13 +372,13 @@ def main():
         }
         results["queries"] = measure_queries(env, list(pages.values()))
 
-        with Server(env) as server:
+        with Server(env, workdir / "gunicorn.log") as server:
             # The ceiling: a static file as large as the 100-step page, same server.
             _, _, body = server.get(guide100)
             static_dir = ROOT / "staticfiles" / "bench"
             static_dir.mkdir(parents=True, exist_ok=True)
             (static_dir / "page.html").write_bytes(body)
-        with Server(env) as server:
+        with Server(env, workdir / "gunicorn.log") as server:
             targets = {CEILING: "/static/bench/page.html", **pages}
             runs = {name: [] for name in targets}
             # Rounds interleave the targets, so that a change in the machine's load hits
