@@ -33,6 +33,8 @@ sys.path.insert(0, str(ROOT / "bench"))
 from corpus import HUNDRED_STEPS, TEN_STEPS, write_corpus  # noqa: E402
 
 CEILING = "static file (ceiling)"
+FIRST_VISITS = ("guide (10 steps)", "guide (100 steps)")
+RETURNING = "10 steps, with cookies"
 BUDGET = {
     "guide_throughput_share": 0.50,
     "guide_queries": 6,
@@ -162,8 +164,10 @@ def csrf_pair(server, path):
     return cookie, token
 
 
-def run_wrk(url, seconds, connections, script=None):
+def run_wrk(url, seconds, connections, script=None, headers=None):
     command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency"]
+    for name, value in (headers or {}).items():
+        command += ["-H", f"{name}: {value}"]
     if script:
         command += ["-s", str(script)]
     output = subprocess.run(command + [url], check=True, capture_output=True, text=True).stdout
@@ -379,20 +383,29 @@ def main():
             static_dir.mkdir(parents=True, exist_ok=True)
             (static_dir / "page.html").write_bytes(body)
         with Server(env, workdir / "gunicorn.log") as server:
-            targets = {CEILING: "/static/bench/page.html", **pages}
+            cookie, token = csrf_pair(server, guide10)
+            # Without cookies, every request is a reader's first visit (the budget's case);
+            # a reader with cookies (who has voted, asked, or is an editor) is shown apart.
+            targets = {
+                CEILING: ("/static/bench/page.html", {}),
+                **{name: (path, {}) for name, path in pages.items()},
+                RETURNING: (guide10, {"Cookie": f"csrftoken={cookie}"}),
+            }
             runs = {name: [] for name in targets}
             # Rounds interleave the targets, so that a change in the machine's load hits
             # them all alike; each share of the ceiling compares runs of the same round.
             for round_number in range(1, args.rounds + 1):
-                for name, path in targets.items():
+                for name, (path, headers) in targets.items():
                     print(f"Round {round_number}: loading {name}…", flush=True)
                     if use_wrk:
-                        run = run_wrk(server.url + path, args.seconds, args.connections)
+                        url = server.url + path
+                        run = run_wrk(url, args.seconds, args.connections, headers=headers)
                     else:
-                        run = run_python_client(server, path, args.seconds, args.connections)
+                        run = run_python_client(
+                            server, path, args.seconds, args.connections, headers=headers
+                        )
                     runs[name].append(run)
             throughput = {name: summarise(runs[name], runs[CEILING]) for name in targets}
-            cookie, token = csrf_pair(server, guide10)
             headers = {
                 "Cookie": f"csrftoken={cookie}",
                 "X-CSRFToken": token,
@@ -430,9 +443,7 @@ def main():
 
 
 def budget_lines(results):
-    worst_guide = min(
-        results["throughput"][k]["share"] for k in results["throughput"] if k.startswith("guide")
-    )
+    worst_guide = min(results["throughput"][name]["share"] for name in FIRST_VISITS)
     warm_guide_queries = max(v[1] for k, v in results["queries"].items() if k.count("/") == 3)
     heaviest = max(w["brotli"] for k, w in results["weight"].items() if k.startswith("guide"))
     heaviest_gzip = max(w["gzip"] for k, w in results["weight"].items() if k.startswith("guide"))
@@ -440,8 +451,8 @@ def budget_lines(results):
     static = results["static"]
     return [
         (
-            f"guide page throughput ≥ {BUDGET['guide_throughput_share']:.0%} of the static "
-            f"ceiling: {worst_guide:.0%}",
+            f"guide page throughput (first visit) ≥ {BUDGET['guide_throughput_share']:.0%} of "
+            f"the static ceiling: {worst_guide:.0%}",
             worst_guide >= BUDGET["guide_throughput_share"],
         ),
         (

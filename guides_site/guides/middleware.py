@@ -46,7 +46,8 @@ class FirstVisitMiddleware:
     reader at this address, with this reader's view count and CSRF token filled in, and lets
     CsrfViewMiddleware give the reader a CSRF cookie. Any other request, or a guide changed
     or voted on since, goes through the whole stack, and the page it gives a reader without
-    cookies is kept.
+    cookies is kept. This holds only while nothing else in that page or its headers differs
+    between such readers: a CSP nonce, say, would have to be filled in here too.
     """
 
     def __init__(self, get_response):
