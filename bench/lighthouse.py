@@ -35,19 +35,19 @@ CHROME_FLAGS = (
 def lighthouse(url, output):
     binary = ROOT / "bench/node_modules/.bin/lighthouse"
     env = dict(os.environ, CHROME_PATH=os.environ.get("CHROME_PATH", "/usr/bin/chromium"))
-    subprocess.run(
-        [
-            str(binary),
-            url,
-            "--quiet",
-            f"--chrome-flags={CHROME_FLAGS}",
-            f"--only-categories={','.join(CATEGORIES)}",
-            "--output=json",
-            f"--output-path={output}",
-        ],
-        env=env,
-        check=True,
-    )
+    command = [
+        str(binary),
+        url,
+        "--quiet",
+        f"--chrome-flags={CHROME_FLAGS}",
+        f"--only-categories={','.join(CATEGORIES)}",
+        "--output=json",
+        f"--output-path={output}",
+    ]
+    # Lighthouse now and then fails to record the trace of a load (NO_NAVSTART) and asks to
+    # be run again: one more try, then give up.
+    if subprocess.run(command, env=env).returncode != 0:
+        subprocess.run(command, env=env, check=True)
     report = json.loads(Path(output).read_text())
     scores = {c: round(report["categories"][c]["score"] * 100) for c in CATEGORIES}
     failing = [
@@ -68,7 +68,7 @@ def main():
         manage(env, "collectstatic", "--noinput")
         manage(env, "import_content")
         results, ok = {}, True
-        with Server(env) as server:
+        with Server(env, workdir / "gunicorn.log") as server:
             for name, path in PAGES.items():
                 runs = [
                     lighthouse(server.url + path, workdir / f"report-{i}.json") for i in range(RUNS)
