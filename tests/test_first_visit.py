@@ -112,8 +112,9 @@ def test_each_new_reader_is_counted_once_but_bots_are_not(fast_path):
     pages = [new_reader().content.decode() for _ in range(3)]
     bot = new_reader(user_agent="Mozilla/5.0 (compatible; Googlebot/2.1)").content.decode()
 
-    assert fast_path == [True, True, True]
-    assert ["Viewed 11 times" in pages[0], "Viewed 13 times" in pages[2]] == [True, True]
+    assert fast_path == [True, True, True]  # all but the first, which kept the page
+    assert "Viewed 11 times" in pages[0]
+    assert "Viewed 13 times" in pages[2]
     assert "Viewed 13 times" in bot
     view_counts.flush()
     guide.refresh_from_db()
