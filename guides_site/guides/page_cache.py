@@ -46,6 +46,17 @@ class GuideState(NamedTuple):
     votes_total: int
     view_count: int
 
+    @property
+    def versions_and_votes(self):
+        """All that the page shows of this state but the view count."""
+        return (
+            self.pk,
+            self.cache_version,
+            self.company_cache_version,
+            self.votes_yes,
+            self.votes_total,
+        )
+
 
 # The published guide at an address: Guide.objects.published() and the address, written as
 # SQL because the ORM takes about fifteen times as long to build this query as the database
@@ -101,11 +112,7 @@ def vote_box(request, state, vote, *, release, render=None):
         request,
         release,
         "vote-box",
-        state.pk,
-        state.cache_version,
-        state.company_cache_version,
-        state.votes_yes,
-        state.votes_total,
+        *state.versions_and_votes,
         answer,
     )
     html = cache.get(key)
@@ -135,13 +142,15 @@ def guide_shell(request, state, *, release, build_context=None):
     return shell
 
 
-def fill_guide_page(request, shell, *, vote_html, views_text):
-    """The page for this request: the shell with this reader's vote box, the view count and
-    the reader's CSRF token."""
-    return (
-        shell.replace(VOTE_SLOT, vote_html)
-        .replace(VIEWS_SLOT, conditional_escape(views_text))
-        .replace(CSRF_SLOT, get_token(request))
+def with_vote_box(shell, vote_html):
+    return shell.replace(VOTE_SLOT, vote_html)
+
+
+def fill_guide_page(request, page, *, views_text):
+    """The page for this request: the page with its vote box, then the view count and the
+    reader's CSRF token."""
+    return page.replace(VIEWS_SLOT, conditional_escape(views_text)).replace(
+        CSRF_SLOT, get_token(request)
     )
 
 
@@ -160,7 +169,7 @@ class FirstVisitPage(NamedTuple):
 
     def shows(self, state):
         """Whether this is the page of the guide in this state, the view count aside."""
-        return self.state._replace(view_count=0) == state._replace(view_count=0)
+        return self.state.versions_and_votes == state.versions_and_votes
 
 
 def _first_visit_key(request, release):

@@ -242,11 +242,7 @@ def _guide_etag(request, state, vote):
     parts = [
         RELEASE,
         get_language(),
-        state.pk,
-        state.cache_version,
-        state.company_cache_version,
-        state.votes_yes,
-        state.votes_total,
+        *state.versions_and_votes,
         vote and (vote.helpful, vote.feedback_sent, vote.reason),
         request.COOKIES.get(settings.CSRF_COOKIE_NAME),
         request.COOKIES.get("messages"),
@@ -294,10 +290,9 @@ def guide(request, company, guide):
                 release=RELEASE,
                 build_context=lambda: guide_page_context(request, load_guide()),
             )
+            page = page_cache.with_vote_box(shell, vote_html)
             response = HttpResponse(
-                page_cache.fill_guide_page(
-                    request, shell, vote_html=vote_html, views_text=_views_text(views)
-                )
+                page_cache.fill_guide_page(request, page, views_text=_views_text(views))
             )
             if vote is None:  # what any reader without cookies gets: see FirstVisitMiddleware
                 response.first_visit_page = {
@@ -305,7 +300,7 @@ def guide(request, company, guide):
                     "guide": guide,
                     "language": get_language(),
                     "state": state,
-                    "page": shell.replace(page_cache.VOTE_SLOT, vote_html),
+                    "page": page,
                 }
         response["ETag"] = etag
     # Browsers keep the page but ask every time whether it changed.
