@@ -58,6 +58,7 @@ def production_env(workdir):
             "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
             "DJANGO_HTTPS": "false",
             "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+            "SITE_URL": "http://127.0.0.1:8000",
             "DJANGO_RATE_LIMITS": "off",
             "DJANGO_SETTINGS_MODULE": "guides_site.settings",
         }

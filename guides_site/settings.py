@@ -7,7 +7,9 @@ The defaults suit development; production sets DJANGO_DEBUG=False and DJANGO_SEC
 
 import os
 import tempfile
+from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from csp.constants import NONE, SELF
@@ -66,6 +68,39 @@ def env_rate_limits(name, default):
     return limits
 
 
+def env_float(name, default):
+    raw = env_str(name)
+    if raw is None:
+        return default
+    try:
+        return float(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a number, not {raw!r}.") from None
+
+
+def env_origin(name, default):
+    """An origin such as https://guides.example: a scheme, a host, maybe a port, no path."""
+    raw = env_str(name, default)
+    if raw is None:
+        raise ImproperlyConfigured(
+            f"{name} is required when DJANGO_DEBUG is off: where readers reach the site, "
+            "e.g. https://guides.example."
+        )
+    parts = urlsplit(raw)
+    if (
+        parts.scheme not in ("http", "https")
+        or not parts.hostname
+        or parts.path not in ("", "/")
+        or parts.query
+        or parts.fragment
+        or parts.username
+    ):
+        raise ImproperlyConfigured(
+            f"{name} must be an origin like https://guides.example, not {raw!r}."
+        )
+    return f"{parts.scheme}://{parts.netloc.lower()}"
+
+
 def env_int(name, default):
     raw = env_str(name)
     if raw is None:
@@ -103,7 +138,9 @@ INSTALLED_APPS = [
     "django_htmx",
     "csp",
     "adminsortable2",
+    "axes",
     "guides_site.guides",
+    "guides_site.limits",
 ]
 
 MIDDLEWARE = [
@@ -121,6 +158,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "guides_site.guides.middleware.PermissionsPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "guides_site.urls"
@@ -146,50 +184,73 @@ TEMPLATES = [
 # SQLite is the embedded default. WAL lets readers work while a vote is written,
 # IMMEDIATE takes the write lock at BEGIN (no deadlock on lock upgrade), and the
 # timeout makes a writer wait for the lock instead of failing with "database is locked".
+# The same options apply however the file is named (SQLITE_PATH or DATABASE_URL=sqlite://).
 # Connections are kept between requests: opening one (and, for SQLite, setting its pragmas)
 # costs more than a page's queries.
 CONN_MAX_AGE = env_int("DATABASE_CONN_MAX_AGE", 60)
+SQLITE_OPTIONS = {
+    "transaction_mode": "IMMEDIATE",
+    "timeout": 20,
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+}
+# A database that does not answer makes a page fail within seconds, not hang a worker.
+DATABASE_CONNECT_TIMEOUT = env_int("DATABASE_CONNECT_TIMEOUT", 3)
 DATABASE_URL = env_str("DATABASE_URL")
 if DATABASE_URL:
-    DATABASES = {
-        "default": dj_database_url.parse(
+    try:
+        _database = dj_database_url.parse(
             DATABASE_URL, conn_max_age=CONN_MAX_AGE, conn_health_checks=True
         )
-    }
-    # One test database per test run, so that two runs never drop each other's.
-    DATABASES["default"]["TEST"] = {"NAME": f"test_guides_{os.getpid()}"}
+    except ValueError as error:
+        raise ImproperlyConfigured(f"DATABASE_URL could not be read: {error}") from None
 else:
-    DATABASES = {
-        "default": {
-            "ENGINE": "django.db.backends.sqlite3",
-            "NAME": env_str("SQLITE_PATH", str(BASE_DIR / "db.sqlite3")),
-            "CONN_MAX_AGE": CONN_MAX_AGE,
-            "CONN_HEALTH_CHECKS": True,
-            # Tests use a file too, so that a real server process can share the database;
-            # one per test run, so that two runs never share it.
-            "TEST": {
-                "NAME": env_str(
-                    "SQLITE_TEST_PATH",
-                    str(Path(tempfile.gettempdir()) / f"guides-test-{os.getpid()}.sqlite3"),
-                )
-            },
-            "OPTIONS": {
-                "transaction_mode": "IMMEDIATE",
-                "timeout": 20,
-                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-            },
-        }
+    _database = {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": env_str("SQLITE_PATH", str(BASE_DIR / "db.sqlite3")),
+        "CONN_MAX_AGE": CONN_MAX_AGE,
+        "CONN_HEALTH_CHECKS": True,
     }
+if _database["ENGINE"] == "django.db.backends.sqlite3":
+    _database["OPTIONS"] = {**SQLITE_OPTIONS, **_database.get("OPTIONS", {})}
+    # Tests use a file too, so that a real server process can share the database;
+    # one per test run, so that two runs never share it.
+    _database["TEST"] = {
+        "NAME": env_str(
+            "SQLITE_TEST_PATH",
+            str(Path(tempfile.gettempdir()) / f"guides-test-{os.getpid()}.sqlite3"),
+        )
+    }
+else:
+    if _database["ENGINE"] == "django.db.backends.postgresql":
+        _database.setdefault("OPTIONS", {}).setdefault("connect_timeout", DATABASE_CONNECT_TIMEOUT)
+    # One test database per test run, so that two runs never drop each other's.
+    _database["TEST"] = {"NAME": f"test_guides_{os.getpid()}"}
+DATABASES = {"default": _database}
 
+# The shared cache fails open: if Redis stops or hangs, each call gives up within
+# CACHE_TIMEOUT_SECONDS and the page is built from the database instead (slower, still
+# right). django-redis logs each ignored error; guides_site.guides.cache_health keeps that
+# to one line per interval.
 REDIS_URL = env_str("REDIS_URL")
+CACHE_TIMEOUT_SECONDS = env_float("CACHE_TIMEOUT_SECONDS", 0.25)
 if REDIS_URL:
+    _redis_options = {
+        "CLIENT_CLASS": "django_redis.client.DefaultClient",
+        "SOCKET_CONNECT_TIMEOUT": CACHE_TIMEOUT_SECONDS,
+        "SOCKET_TIMEOUT": CACHE_TIMEOUT_SECONDS,
+        "IGNORE_EXCEPTIONS": True,
+        "CONNECTION_POOL_KWARGS": {"retry_on_timeout": False, "health_check_interval": 30},
+    }
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "guides"),
-        }
+            "OPTIONS": _redis_options,
+        },
     }
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+    DJANGO_REDIS_LOGGER = "guides_site.cache"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -223,18 +284,40 @@ STORAGES = {
 }
 
 SITE_NAME = env_str("SITE_NAME", "HelpSteps")
+# Where readers reach the site. Canonical links, the sitemap, share links, e-mails and cache
+# keys come from it, never from the request's Host header, which a client chooses.
+SITE_URL = env_origin("SITE_URL", "http://127.0.0.1:8000" if DEBUG else None)
 
-# Per client address: at most this many POSTs in this many seconds (guides/ratelimit.py).
-# DJANGO_RATE_LIMITS=off for load tests on loopback, where every client shares one address.
+# What one reader (their visitor cookie) may send, and, looser, one client address, so that
+# readers sharing an address (a household, an office, a mobile carrier) are not one reader.
+# Only accepted submissions count (guides_site/limits). DJANGO_RATE_LIMITS=off for load
+# tests on loopback, where every client shares one address.
 RATE_LIMITS = env_rate_limits(
     "DJANGO_RATE_LIMITS",
-    {
-        "vote": (30, 60),
-        "step_answer": (120, 60),
-        "question": (5, 600),
-        "login": (10, 900),
-    },
+    {"vote": (30, 60), "step_answer": (120, 60), "question": (5, 600), "login": (10, 900)},
 )
+ADDRESS_RATE_LIMITS = env_rate_limits(
+    "DJANGO_ADDRESS_RATE_LIMITS",
+    {"vote": (120, 60), "step_answer": (480, 60), "question": (30, 600)},
+)
+# New votes on one guide from one network (IPv4 /24, IPv6 /64) in 24 hours.
+VOTES_PER_NETWORK_PER_GUIDE_PER_DAY = env_int("VOTES_PER_NETWORK_PER_GUIDE_PER_DAY", 20)
+
+# Failed admin logins (django-axes, counted in the database, so every worker shares them):
+# DJANGO_RATE_LIMITS' login=count/seconds per username and per client address.
+AXES_ENABLED = "login" in RATE_LIMITS
+AXES_FAILURE_LIMIT = RATE_LIMITS.get("login", (10, 900))[0]
+AXES_COOLOFF_TIME = timedelta(seconds=RATE_LIMITS.get("login", (10, 900))[1])
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "guides_site.limits.addresses.client_address_of"
+AXES_LOCKOUT_CALLABLE = "guides_site.limits.views.login_locked_out"
+AXES_VERBOSE = False
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
 QUESTIONS_PER_READER_PER_DAY = env_int("QUESTIONS_PER_READER_PER_DAY", 10)
 # Each process adds its tally of page views to the database at most this often (view_counts.py).
 VIEW_COUNT_FLUSH_SECONDS = env_int("VIEW_COUNT_FLUSH_SECONDS", 10)

@@ -4,11 +4,9 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from guides_site.guides import views
-from guides_site.guides.ratelimit import rate_limited
 from guides_site.guides.sitemaps import sitemaps
 
 urlpatterns = [
-    path("admin/login/", rate_limited("login")(admin.site.login)),
     path("admin/", admin.site.urls),
     path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
     path("robots.txt", views.robots_txt, name="robots"),

@@ -90,3 +90,9 @@ def nojs_page(browser, live_server):
     context, page = _open_page(browser, javascript=False)
     yield page
     context.close()
+
+
+@pytest.fixture(autouse=True)
+def _site_url(settings):
+    """Absolute addresses on pages name the test client's host."""
+    settings.SITE_URL = "http://testserver"

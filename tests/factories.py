@@ -90,3 +90,10 @@ def add_votes(guide, yes=0, no=0, **fields):
     )
     Guide.refresh_vote_counts(guide.pk)
     guide.refresh_from_db()
+
+
+def visit(client, path="/acme/refund/"):
+    """Load a page as a reader's browser does, so that the site gives it a visitor id: a
+    vote or a step answer counts only from an id given on an earlier page view."""
+    client.get(path)
+    return client

@@ -49,6 +49,7 @@ def production_env(secret, **overrides):
         "DJANGO_SECRET_KEY": secret,
         "DJANGO_HTTPS": "false",
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+        "SITE_URL": "http://127.0.0.1",
         "DJANGO_RATE_LIMITS": "off",
         **overrides,
     }

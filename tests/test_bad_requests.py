@@ -5,7 +5,7 @@ from django.test import Client
 
 from guides_site.guides.models import Question, Vote
 
-from .factories import make_guide
+from .factories import make_guide, visit
 
 pytestmark = pytest.mark.django_db
 
@@ -55,6 +55,7 @@ def test_invalid_utf8_in_an_address_is_a_404(client):
 )
 def test_missing_fields_and_unknown_choices_are_form_errors(client, url, data):
     make_guide()
+    visit(client)
     for headers in ({}, HTMX):
         response = client.post(url, data, headers=headers)
         assert response.status_code in (200, 302), (url, data, headers)

@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from guides_site.guides import view_counts
 from guides_site.guides.models import ContactChannel, Question, Tag
 
-from .factories import add_votes, make_company, make_guide
+from .factories import add_votes, make_company, make_guide, visit
 
 pytestmark = pytest.mark.django_db
 
@@ -65,7 +65,7 @@ def test_vote_counts_are_never_stale(client):
     page(client)
     add_votes(guide, yes=3, no=1)
     assert "75% of 4 readers found this helpful" in page(client)
-    Client().post("/acme/refund/vote/", {"helpful": "no"})
+    visit(Client()).post("/acme/refund/vote/", {"helpful": "no"})
     assert "60% of 5 readers found this helpful" in page(client)
 
 

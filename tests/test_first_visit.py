@@ -9,7 +9,7 @@ from django.test import Client
 from guides_site.guides import view_counts, views
 from guides_site.guides.models import Guide, Step, Vote
 
-from .factories import add_votes, make_guide
+from .factories import add_votes, make_guide, visit
 
 pytestmark = pytest.mark.django_db
 
@@ -136,14 +136,27 @@ def test_a_french_page_is_served_in_french(fast_path):
 def test_readers_with_cookies_queries_or_htmx_go_through_the_whole_stack(fast_path):
     make_guide()
     new_reader()
-    voter = Client()
+    voter = visit(Client(), GUIDE)
     voter.post(GUIDE + "vote/", {"helpful": "yes"})
 
     assert "Thanks, and please share!" in voter.get(GUIDE).content.decode()
     assert new_reader(GUIDE + "?utm_source=search").status_code == 200
     assert new_reader(hx_request="true").status_code == 200
     assert Client().head(GUIDE).status_code == 200
-    assert fast_path == []
+    assert fast_path == [True]  # the voter's own first page view, without cookies
+
+
+def test_each_new_reader_is_given_a_visitor_id_of_their_own_and_can_vote(fast_path):
+    make_guide()
+    new_reader()
+    readers = [Client() for _ in range(2)]
+    ids = {reader.get(GUIDE).cookies["visitor"].value for reader in readers}
+    for reader in readers:
+        assert reader.post(GUIDE + "vote/", {"helpful": "yes"}).status_code == 302
+
+    assert fast_path == [True, True]
+    assert len(ids) == 2
+    assert Vote.objects.count() == 2
 
 
 def test_plain_http_is_still_sent_to_https_and_unknown_hosts_refused(settings, fast_path):

@@ -2,7 +2,7 @@ import pytest
 
 from guides_site.guides.models import Question
 
-from .factories import make_guide
+from .factories import make_guide, visit
 
 pytestmark = pytest.mark.django_db
 
@@ -73,7 +73,7 @@ def test_an_invalid_question_keeps_the_readers_text(client):
 
 def test_without_javascript_an_invalid_question_shows_the_page_with_errors(client):
     make_guide()
-    client.post("/acme/refund/vote/", {"helpful": "yes"})
+    visit(client).post("/acme/refund/vote/", {"helpful": "yes"})
     response = ask(client, "Short")
     html = response.content.decode()
     assert response.status_code == 200

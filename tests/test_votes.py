@@ -3,7 +3,7 @@ from django.test import Client
 
 from guides_site.guides.models import StepFeedback, Vote
 
-from .factories import make_guide
+from .factories import make_guide, visit
 
 pytestmark = pytest.mark.django_db
 
@@ -11,6 +11,9 @@ HTMX = {"HX-Request": "true"}
 
 
 def vote(client, helpful, url="/acme/refund/vote/", **headers):
+    """A reader's vote; a reader who has not loaded the guide page yet loads it first."""
+    if "visitor" not in client.cookies:
+        visit(client, url.removesuffix("vote/"))
     return client.post(url, {"helpful": helpful}, headers=headers)
 
 
@@ -99,11 +102,37 @@ def test_votes_from_different_readers_are_counted_separately():
     assert "75% of 4 readers found this helpful" in html
 
 
-def test_a_forged_visitor_cookie_is_ignored(client):
+def test_a_forged_visitor_cookie_is_ignored_and_replaced_on_the_next_page_view(client):
     make_guide()
     client.cookies["visitor"] = "someone-else"
+    refused = client.post("/acme/refund/vote/", {"helpful": "yes"}, headers=HTMX)
+    assert "did not send back the cookie" in refused.content.decode()
+    assert Vote.objects.count() == 0
+
+    visit(client)
     vote(client, "yes")
-    assert Vote.objects.get().visitor != "someone-else"
+    assert Vote.objects.get().visitor not in ("", "someone-else")
+
+
+def test_a_vote_counts_only_from_a_visitor_id_given_on_an_earlier_page_view(client):
+    make_guide()
+    without_page_view = client.post("/acme/refund/vote/", {"helpful": "yes"})
+    assert without_page_view.status_code == 403
+    assert "reload the page" in without_page_view.content.decode()
+    # The refusal gives no id either: only a page view does.
+    assert "visitor" not in without_page_view.cookies
+    assert Vote.objects.count() == 0
+
+    visit(client)
+    assert client.post("/acme/refund/vote/", {"helpful": "yes"}).status_code == 302
+    assert Vote.objects.count() == 1
+
+
+def test_a_step_answer_counts_only_from_a_reader_given_an_id_by_a_page(client):
+    make_guide(steps=3)
+    response = client.post("/acme/refund/step/2/answer/", {"worked": "no"}, headers=HTMX)
+    assert "did not send back the cookie" in response.content.decode()
+    assert StepFeedback.objects.count() == 0
 
 
 def test_an_unknown_choice_is_rejected_and_stores_nothing(client):
@@ -148,11 +177,12 @@ def test_voting_pages_only_accept_post(client):
 
 def test_each_step_answer_is_stored_per_reader_and_can_change(client):
     guide = make_guide(steps=3)
+    visit(client, "/acme/refund/step/2/")
 
     response = client.post("/acme/refund/step/2/answer/", {"worked": "no"}, headers=HTMX)
     assert "Check the step once more" in response.content.decode()
     client.post("/acme/refund/step/2/answer/", {"worked": "yes"})
-    Client().post("/acme/refund/step/2/answer/", {"worked": "no"})
+    visit(Client(), "/acme/refund/step/2/").post("/acme/refund/step/2/answer/", {"worked": "no"})
 
     step = guide.steps.get(position=2)
     assert StepFeedback.objects.filter(step=step).count() == 2
@@ -161,6 +191,7 @@ def test_each_step_answer_is_stored_per_reader_and_can_change(client):
 
 def test_a_step_answer_without_javascript_redirects_to_the_step(client):
     make_guide(steps=3)
+    visit(client, "/acme/refund/step/3/")
     response = client.post("/acme/refund/step/3/answer/", {"worked": "yes"})
     assert response["Location"] == "/acme/refund/step/3/#step-answer"
     html = client.get("/acme/refund/step/3/").content.decode()

@@ -57,6 +57,7 @@ class FirstVisitMiddleware:
     def __call__(self, request):
         if not _is_first_visit(request):
             return self.get_response(request)
+        request.get_host()  # a Host this site doesn't serve is refused here as anywhere
         kept = page_cache.first_visit_page(request, release=views.RELEASE)
         if kept:
             response = views.first_visit_guide_page(request, kept)

@@ -21,6 +21,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
+from django.utils.crypto import salted_hmac
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
@@ -28,9 +29,12 @@ from django.utils.translation import get_language
 from .models import Company, Guide
 
 CACHE_SECONDS = 60 * 60 * 24
-CSRF_SLOT = "csrfslot0000000000000000000000000000000000000000000000000000000"
-VOTE_SLOT = mark_safe("<!--slot:vote-->")  # noqa: S308 (a constant)
-VIEWS_SLOT = mark_safe("<!--slot:views-->")  # noqa: S308 (a constant)
+# The slots are derived from the secret key, so that no author, editor or reader can write
+# one into a page: a slot in a guide's text would be filled with each reader's CSRF token.
+_SLOT_SECRET = salted_hmac("guides.page_cache.slots", "slots", algorithm="sha256").hexdigest()
+CSRF_SLOT = f"csrfslot{_SLOT_SECRET[:56]}"
+VOTE_SLOT = mark_safe(f"<!--slot:vote:{_SLOT_SECRET}-->")  # noqa: S308 (no outside input)
+VIEWS_SLOT = mark_safe(f"<!--slot:views:{_SLOT_SECRET}-->")  # noqa: S308 (no outside input)
 _CSRF_SLOT_BYTES = CSRF_SLOT.encode()
 _VIEWS_SLOT_BYTES = VIEWS_SLOT.encode()
 _SLOTS = re.compile(b"(%s|%s)" % (re.escape(_CSRF_SLOT_BYTES), re.escape(_VIEWS_SLOT_BYTES)))
@@ -80,23 +84,16 @@ def guide_state(company_slug, slug, language):
     return GuideState(*row) if row else None
 
 
-def _key(request, release, *parts):
-    return ":".join(
-        str(part)
-        for part in (
-            release,
-            request.scheme,
-            request.get_host(),
-            get_language(),
-            *parts,
-        )
-    )
+def _key(release, *parts):
+    # Pages hold no address taken from the request (seo.absolute_url), so neither the Host
+    # header nor the scheme, which any client can vary, is part of the key.
+    return ":".join(str(part) for part in (release, get_language(), *parts))
 
 
 def cached_page(request, key_parts, render, *, release, seconds=CACHE_SECONDS):
     """A page that is the same for every reader, rendered once by render(csrf_token) and
     cached; the reader's CSRF token is filled in."""
-    key = _key(request, release, "page", *key_parts)
+    key = _key(release, "page", *key_parts)
     html = cache.get(key)
     if html is None:
         html = render(CSRF_SLOT)
@@ -109,7 +106,6 @@ def vote_box(request, state, vote, *, release, render=None):
     counts change. render(csrf_token) renders it; without render, None if it isn't cached."""
     answer = f"{vote.helpful:d}{vote.feedback_sent:d}" if vote else "none"
     key = _key(
-        request,
         release,
         "vote-box",
         *state.versions_and_votes,
@@ -126,9 +122,7 @@ def guide_shell(request, state, *, release, build_context=None):
     """The guide page of the guide's current version, with slots for what differs between
     readers. build_context() gives the template context to render it; without it, None if it
     isn't cached."""
-    key = _key(
-        request, release, "guide-page", state.pk, state.cache_version, state.company_cache_version
-    )
+    key = _key(release, "guide-page", state.pk, state.cache_version, state.company_cache_version)
     shell = cache.get(key)
     if shell is None and build_context:
         shell_context = {
@@ -176,7 +170,7 @@ def _first_visit_key(request, release):
     # By address: the page kept there was given by the guide view. Hashed, as an address may
     # hold any character.
     address = hashlib.sha256(request.path.encode()).hexdigest()
-    return f"{release}:{request.scheme}:{request.get_host()}:first-visit:{address}"
+    return f"{release}:first-visit:{address}"
 
 
 def keep_first_visit_page(request, response, *, company, guide, language, state, page, release):

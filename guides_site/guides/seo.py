@@ -2,9 +2,16 @@
 
 from html import unescape
 
+from django.conf import settings
 from django.urls import reverse
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
+
+
+def absolute_url(path):
+    """The address of a page on the site as readers reach it (settings.SITE_URL), whatever
+    Host header the request came with."""
+    return settings.SITE_URL + path
 
 
 def breadcrumbs(*crumbs):
@@ -12,7 +19,7 @@ def breadcrumbs(*crumbs):
     return [(_("Home"), reverse("home")), *crumbs]
 
 
-def breadcrumb_list(request, crumbs):
+def breadcrumb_list(crumbs):
     return {
         "@context": "https://schema.org",
         "@type": "BreadcrumbList",
@@ -21,26 +28,26 @@ def breadcrumb_list(request, crumbs):
                 "@type": "ListItem",
                 "position": position,
                 "name": str(name),
-                "item": request.build_absolute_uri(url),
+                "item": absolute_url(url),
             }
             for position, (name, url) in enumerate(crumbs, start=1)
         ],
     }
 
 
-def how_to(request, guide, steps):
+def how_to(guide, steps):
     data = {
         "@context": "https://schema.org",
         "@type": "HowTo",
         "name": guide.title,
         "inLanguage": guide.language,
-        "url": request.build_absolute_uri(guide.get_absolute_url()),
+        "url": absolute_url(guide.get_absolute_url()),
         "datePublished": guide.published.isoformat(),
         "step": [
             {
                 "@type": "HowToStep",
                 "position": step.position,
-                "url": request.build_absolute_uri(
+                "url": absolute_url(
                     reverse("walkthrough", args=[guide.company.slug, guide.slug, step.position])
                 ),
                 "text": _plain_text(step.body_html),

@@ -1,10 +1,23 @@
+from urllib.parse import urlsplit
+
+from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
 from .models import Company, Guide
 
 
-class GuideSitemap(Sitemap):
+class SiteSitemap(Sitemap):
+    """Addresses on settings.SITE_URL, not on the Host the request came with."""
+
+    def get_protocol(self, protocol=None):
+        return urlsplit(settings.SITE_URL).scheme
+
+    def get_domain(self, site=None):
+        return urlsplit(settings.SITE_URL).netloc
+
+
+class GuideSitemap(SiteSitemap):
     """Every published guide, each in its own language, with its translations as alternates."""
 
     changefreq = "monthly"
@@ -17,7 +30,7 @@ class GuideSitemap(Sitemap):
         return guide.updated or guide.published
 
 
-class PageSitemap(Sitemap):
+class PageSitemap(SiteSitemap):
     """Home, about and company pages, in every language."""
 
     i18n = True

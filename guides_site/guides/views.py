@@ -2,6 +2,7 @@ import functools
 import hashlib
 import re
 from datetime import timedelta
+from typing import NamedTuple
 
 from django.conf import settings
 from django.contrib import messages
@@ -20,12 +21,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
 
+from guides_site.limits import ratelimit
+from guides_site.limits.views import minutes_to_wait
+
 from . import page_cache, seo, view_counts
 from .forms import FeedbackForm, QuestionForm, StepAnswerForm, VoteForm
 from .models import Company, Guide, Question, Step, StepFeedback, Tag, Vote
-from .ratelimit import rate_limited
 from .release import release_id
-from .visitors import ensure_visitor_id, remember_visitor, visitor_id
+from .visitors import ensure_visitor_id, give_visitor_id, remember_visitor, visitor_id
 
 _BOT_RE = re.compile(r"bot|crawl|spider|slurp|preview|facebookexternalhit|headless", re.I)
 RELATED_GUIDES = 5
@@ -305,7 +308,7 @@ def guide(request, company, guide):
         response["ETag"] = etag
     # Browsers keep the page but ask every time whether it changed.
     patch_cache_control(response, private=True, no_cache=True)
-    return response
+    return give_visitor_id(request, response)
 
 
 def first_visit_guide_page(request, kept):
@@ -318,7 +321,8 @@ def first_visit_guide_page(request, kept):
             return None
         views = _count_view(request, state)
         body = page_cache.fill_first_visit_page(request, kept.parts, views_text=_views_text(views))
-    return HttpResponse(body, headers={**kept.headers, "Content-Length": len(body)})
+    response = HttpResponse(body, headers={**kept.headers, "Content-Length": len(body)})
+    return give_visitor_id(request, response)
 
 
 def _count_view(request, state):
@@ -333,9 +337,18 @@ def _count_view(request, state):
 def walkthrough(request, company, guide, position):
     guide = _get_guide(company, guide)
     step = get_object_or_404(guide.steps, position=position)
+    context = _walkthrough_context(request, guide, step, visitor_id(request))
+    if request.htmx and not request.htmx.history_restore_request:
+        response = render(request, "guides/_walkthrough.html", context)
+    else:
+        response = render(request, "guides/walkthrough.html", context)
+    return give_visitor_id(request, response)
+
+
+def _walkthrough_context(request, guide, step, visitor):
     total = guide.steps.count()
-    visitor = visitor_id(request)
-    context = {
+    position = step.position
+    return {
         "guide": guide,
         "company": guide.company,
         "step": step,
@@ -347,12 +360,9 @@ def walkthrough(request, company, guide, position):
         "breadcrumbs": seo.breadcrumbs(
             (guide.company.name, guide.company.get_absolute_url()),
             (guide.title, guide.get_absolute_url()),
-            (_("Step %(number)s") % {"number": position}, request.path),
+            (_("Step %(number)s") % {"number": position}, _step_url(guide, position)),
         ),
     }
-    if request.htmx and not request.htmx.history_restore_request:
-        return render(request, "guides/_walkthrough.html", context)
-    return render(request, "guides/walkthrough.html", context)
 
 
 def _step_url(guide, position):
@@ -382,27 +392,90 @@ def _save_vote(guide, visitor, values):
     guide.refresh_from_db(fields=["votes_yes", "votes_total"])
 
 
+class Refused(NamedTuple):
+    """Why a submission was not stored, told to the reader beside the form."""
+
+    message: str
+    status: int
+    retry_after: int | None = None
+
+
+def _slow_down(seconds):
+    minutes = minutes_to_wait(seconds)
+    return Refused(
+        ngettext(
+            "That's a lot of answers from your connection. Please wait a minute and try again.",
+            "That's a lot of answers from your connection. "
+            "Please wait %(minutes)d minutes and try again.",
+            minutes,
+        )
+        % {"minutes": minutes},
+        429,
+        seconds,
+    )
+
+
+def _no_reader():
+    return Refused(
+        _(
+            "We could not count this answer: your browser did not send back the cookie this "
+            "page gave it. Please reload the page and try again."
+        ),
+        403,
+    )
+
+
+def _store_vote(request, guide, visitor, values):
+    """Record a reader's vote; a Refused if it cannot count.
+
+    A vote counts only from a reader the site gave an id on an earlier page view, within
+    the rate limits, and a reader's first vote on a guide only while their network has not
+    given it many first votes today (ratelimit.network_may_vote).
+    """
+    if visitor is None:
+        return _no_reader()
+    wait = ratelimit.refusal("vote", request, visitor)
+    if wait:
+        return _slow_down(wait)
+    first_vote = not Vote.objects.filter(guide=guide, visitor=visitor).exists()
+    if first_vote and not ratelimit.network_may_vote(request, guide.pk):
+        return Refused(
+            _(
+                "Many readers on your network have already answered for this guide today, "
+                "so we could not count yours. Thank you all the same."
+            ),
+            429,
+            24 * 60 * 60,
+        )
+    _save_vote(guide, visitor, values)
+    ratelimit.record("vote", request, visitor)
+    if first_vote:
+        ratelimit.record_network_vote(request, guide.pk)
+    return None
+
+
 @require_POST
-@rate_limited("vote")
 def vote(request, company, guide):
     guide = _get_guide(company, guide)
     form = VoteForm(request.POST)
-    visitor = ensure_visitor_id(request)
+    visitor = visitor_id(request)
+    refused = None
     if form.is_valid():
-        _save_vote(guide, visitor, {"helpful": form.is_helpful})
-    return _vote_response(request, guide, visitor, form)
+        refused = _store_vote(request, guide, visitor, {"helpful": form.is_helpful})
+    return _vote_response(request, guide, visitor, form, refused=refused)
 
 
 @require_POST
-@rate_limited("vote")
 def vote_feedback(request, company, guide):
     guide = _get_guide(company, guide)
-    visitor = ensure_visitor_id(request)
+    visitor = visitor_id(request)
     form = FeedbackForm(request.POST)
+    refused = None
     if form.is_valid():
         # Feedback always comes with a "Needs work" vote, even if the reader's earlier
         # vote was lost (an expired cookie) or said yes.
-        _save_vote(
+        refused = _store_vote(
+            request,
             guide,
             visitor,
             {
@@ -412,60 +485,96 @@ def vote_feedback(request, company, guide):
                 "feedback_sent": True,
             },
         )
-    return _vote_response(request, guide, visitor, feedback_form=form)
+    return _vote_response(request, guide, visitor, feedback_form=form, refused=refused)
 
 
-def _vote_response(request, guide, visitor, form=None, feedback_form=None):
+def _vote_response(request, guide, visitor, form=None, feedback_form=None, refused=None):
+    extra = {"swapped": True}
+    if feedback_form is not None and not feedback_form.is_valid():
+        extra["feedback_form"] = feedback_form
+    if form is not None and not form.is_valid():
+        extra["vote_error"] = _("Please choose Yes or Needs work.")
+    if refused:
+        extra["vote_error"] = refused.message
     if request.htmx:
-        extra = {"swapped": True}
-        if feedback_form is not None and not feedback_form.is_valid():
-            extra["feedback_form"] = feedback_form
-        if form is not None and not form.is_valid():
-            extra["vote_error"] = _("Please choose Yes or Needs work.")
-        response = HttpResponse(
-            _render_vote(request, guide, _visitor_vote(guide.pk, visitor), **extra)
-        )
-    else:
-        response = redirect(guide.get_absolute_url() + "#helpful")
-    return remember_visitor(request, response)
+        return HttpResponse(_render_vote(request, guide, _visitor_vote(guide.pk, visitor), **extra))
+    if refused:
+        # The whole page, with the reason where the vote was.
+        context = full_guide_page_context(request, guide, _visitor_vote(guide.pk, visitor))
+        context["vote_html"] = _render_vote(request, guide, None, **extra)
+        return _refused_page(request, "guides/guide.html", context, refused)
+    return redirect(guide.get_absolute_url() + "#helpful")
+
+
+def _refused_page(request, template, context, refused):
+    response = render(request, template, context, status=refused.status)
+    if refused.retry_after:
+        response["Retry-After"] = str(refused.retry_after)
+    return response
 
 
 @require_POST
-@rate_limited("step_answer")
 def step_answer(request, company, guide, position):
     guide = _get_guide(company, guide)
     step = get_object_or_404(Step, guide=guide, position=position)
-    visitor = ensure_visitor_id(request)
+    visitor = visitor_id(request)
     form = StepAnswerForm(request.POST)
+    refused = None
     if form.is_valid():
-        _save_per_visitor(
-            StepFeedback,
-            {"step": step, "visitor": visitor},
-            {"worked": form.cleaned_data["worked"] == "yes"},
-        )
+        refused = _store_step_answer(request, step, visitor, form.cleaned_data["worked"] == "yes")
     if request.htmx:
-        response = render(
+        return render(
             request,
             "guides/_step_answer.html",
             {
                 "guide": guide,
                 "step": step,
                 "swapped": True,
-                "answer": step.feedback.filter(visitor=visitor).first(),
+                "refused": refused,
+                "answer": step.feedback.filter(visitor=visitor).first() if visitor else None,
             },
         )
-    else:
-        response = redirect(_step_url(guide, position) + "#step-answer")
-    return remember_visitor(request, response)
+    if refused:
+        context = _walkthrough_context(request, guide, step, visitor)
+        context["refused"] = refused
+        return _refused_page(request, "guides/walkthrough.html", context, refused)
+    return redirect(_step_url(guide, position) + "#step-answer")
+
+
+def _store_step_answer(request, step, visitor, worked):
+    if visitor is None:
+        return _no_reader()
+    wait = ratelimit.refusal("step_answer", request, visitor)
+    if wait:
+        return _slow_down(wait)
+    _save_per_visitor(StepFeedback, {"step": step, "visitor": visitor}, {"worked": worked})
+    ratelimit.record("step_answer", request, visitor)
+    return None
 
 
 @require_POST
-@rate_limited("question")
 def ask(request, company, guide):
     guide = _get_guide(company, guide)
     visitor = ensure_visitor_id(request)
     form = QuestionForm(request.POST)
-    sent = form.is_valid() and (form.is_bot or _store_question(guide, visitor, form))
+    refused = None
+    sent = False
+    if form.is_valid():
+        wait = ratelimit.refusal("question", request, visitor)
+        if wait:
+            refused = _slow_down(wait)
+            form.add_error(
+                "text",
+                _(
+                    "You have sent several questions in a short time. Your question is kept "
+                    "below: please send it again in %(minutes)s."
+                )
+                % {"minutes": _minutes_text(wait)},
+            )
+        else:
+            sent = form.is_bot or _store_question(guide, visitor, form)
+            if sent and not form.is_bot:
+                ratelimit.record("question", request, visitor)
     if request.htmx:
         response = render(
             request,
@@ -485,8 +594,16 @@ def ask(request, company, guide):
     else:
         context = full_guide_page_context(request, guide, _visitor_vote(guide.pk, visitor))
         context["question_form"] = form
-        response = render(request, "guides/guide.html", context)
+        if refused:
+            response = _refused_page(request, "guides/guide.html", context, refused)
+        else:
+            response = render(request, "guides/guide.html", context)
     return remember_visitor(request, response)
+
+
+def _minutes_text(seconds):
+    minutes = minutes_to_wait(seconds)
+    return ngettext("%(minutes)d minute", "%(minutes)d minutes", minutes) % {"minutes": minutes}
 
 
 def _store_question(guide, visitor, form):
@@ -533,6 +650,6 @@ def robots_txt(request):
     lines = [
         "User-agent: *",
         "Disallow: /admin/",
-        f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
+        f"Sitemap: {seo.absolute_url(reverse('sitemap'))}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")

@@ -1,10 +1,14 @@
 """An anonymous, stable id per reader: one vote per reader per guide, no login.
 
 It lives in a signed cookie, so reading it costs no database query and a forged value is
-ignored. It is only set when a reader first votes, answers or asks.
+ignored. The guide and step pages give one to every reader who has none; a vote or a step
+answer counts only from an id given that way, on an earlier page view, so that leaving the
+cookie out cannot make a client a new reader at each vote.
 """
 
 import uuid
+
+from django.conf import settings
 
 COOKIE_NAME = "visitor"
 _SALT = "guides.visitor"
@@ -16,6 +20,7 @@ def visitor_id(request):
 
 
 def ensure_visitor_id(request):
+    """The reader's id, or a new one that remember_visitor() will give them."""
     existing = visitor_id(request)
     if existing:
         return existing
@@ -26,8 +31,6 @@ def ensure_visitor_id(request):
 def remember_visitor(request, response):
     new_id = getattr(request, "new_visitor_id", None)
     if new_id:
-        from django.conf import settings
-
         response.set_signed_cookie(
             COOKIE_NAME,
             new_id,
@@ -37,4 +40,12 @@ def remember_visitor(request, response):
             samesite="Lax",
             secure=settings.SESSION_COOKIE_SECURE,
         )
+    return response
+
+
+def give_visitor_id(request, response):
+    """On a page view: give a reader without a valid visitor cookie their id."""
+    if not request.COOKIES.get(COOKIE_NAME) or visitor_id(request) is None:
+        ensure_visitor_id(request)
+        remember_visitor(request, response)
     return response

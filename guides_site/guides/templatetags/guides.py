@@ -1,7 +1,6 @@
 import json
 
 from django import template
-from django.core.exceptions import DisallowedHost
 from django.utils.safestring import mark_safe
 from django.utils.timesince import timesince
 
@@ -21,12 +20,12 @@ def json_ld(data):
 
 @register.simple_tag(takes_context=True)
 def breadcrumb_json_ld(context):
-    return json_ld(seo.breadcrumb_list(context["request"], context["breadcrumbs"]))
+    return json_ld(seo.breadcrumb_list(context["breadcrumbs"]))
 
 
 @register.simple_tag(takes_context=True)
 def how_to_json_ld(context):
-    return json_ld(seo.how_to(context["request"], context["guide"], context["steps"]))
+    return json_ld(seo.how_to(context["guide"], context["steps"]))
 
 
 @register.simple_tag
@@ -42,12 +41,9 @@ def age(value):
 
 @register.simple_tag(takes_context=True)
 def canonical_url(context):
-    return absolute_url(context, context["request"].path)
+    return seo.absolute_url(context["request"].path)
 
 
-@register.simple_tag(takes_context=True)
-def absolute_url(context, path):
-    try:
-        return context["request"].build_absolute_uri(path)
-    except DisallowedHost:  # on the 400 page for a host this site doesn't serve
-        return ""
+@register.simple_tag
+def absolute_url(path):
+    return seo.absolute_url(path)
