@@ -27,6 +27,7 @@ serve: install
 	DJANGO_DEBUG=false $(BIN)/python manage.py collectstatic --noinput
 	DJANGO_DEBUG=false $(BIN)/python manage.py import_content
 	DJANGO_DEBUG=false GUNICORN_BIND=$${GUNICORN_BIND:-$(HOST):$(PORT)} \
+		GUNICORN_ACCESS_LOG=$${GUNICORN_ACCESS_LOG:--} \
 		$(BIN)/gunicorn -c guides_site/gunicorn.conf.py guides_site.wsgi
 
 # Throughput, latency, queries, page weight and import time, with the budget (bench/README.md).

@@ -146,7 +146,10 @@ class Server:
         response = conn.getresponse()
         body = response.read()
         conn.close()
-        return response.status, dict(response.getheaders()), body
+        headers = dict(response.getheaders())
+        # Every cookie the response set, not only the last header of that name.
+        headers["Set-Cookie"] = ", ".join(response.msg.get_all("Set-Cookie") or [])
+        return response.status, headers, body
 
     def post(self, path, body, headers):
         conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
@@ -158,9 +161,13 @@ class Server:
 
 
 def csrf_pair(server, path):
-    """A CSRF cookie and the token that goes with it, as a browser would have them."""
+    """The cookies a page gives a new reader (CSRF and visitor), as one Cookie header, and
+    the CSRF token that goes with them, as a browser would have them."""
     status, headers, body = server.get(path)
-    cookie = re.search(r"csrftoken=([^;]+)", headers.get("Set-Cookie", "")).group(1)
+    cookie = "; ".join(
+        re.search(rf"{name}=([^;]+)", headers.get("Set-Cookie", "")).group(0)
+        for name in ("csrftoken", "visitor")
+    )
     token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', body).group(1).decode()
     return cookie, token
 
@@ -268,12 +275,9 @@ def static_checks(server, guide_path):
 
 def conditional_check(server, path):
     """A browser that has the page asks again: 304 while nothing changed."""
-    _, headers, _ = server.get(path)
-    cookie = re.search(r"csrftoken=([^;]+)", headers.get("Set-Cookie", "")).group(1)
-    _, headers, _ = server.get(path, {"Cookie": f"csrftoken={cookie}"})
-    status, _, _ = server.get(
-        path, {"Cookie": f"csrftoken={cookie}", "If-None-Match": headers.get("ETag", "")}
-    )
+    cookie, _token = csrf_pair(server, path)
+    _, headers, _ = server.get(path, {"Cookie": cookie})
+    status, _, _ = server.get(path, {"Cookie": cookie, "If-None-Match": headers.get("ETag", "")})
     return status
 
 
@@ -291,7 +295,7 @@ def freshness_check(server, env, path):
         path + "vote/",
         "helpful=yes",
         {
-            "Cookie": f"csrftoken={cookie}",
+            "Cookie": cookie,
             "X-CSRFToken": token,
             "Content-Type": "application/x-www-form-urlencoded",
         },
@@ -331,7 +335,7 @@ def write_vote_script(workdir, path, cookie, token):
         'wrk.method = "POST"\n'
         'wrk.body = "helpful=yes"\n'
         'wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"\n'
-        f'wrk.headers["Cookie"] = "csrftoken={cookie}"\n'
+        f'wrk.headers["Cookie"] = "{cookie}"\n'
         f'wrk.headers["X-CSRFToken"] = "{token}"\n'
         f'wrk.path = "{path}"\n'
     )
@@ -390,7 +394,7 @@ def main():
             targets = {
                 CEILING: ("/static/bench/page.html", {}),
                 **{name: (path, {}) for name, path in pages.items()},
-                RETURNING: (guide10, {"Cookie": f"csrftoken={cookie}"}),
+                RETURNING: (guide10, {"Cookie": cookie}),
             }
             runs = {name: [] for name in targets}
             # Rounds interleave the targets, so that a change in the machine's load hits
@@ -408,7 +412,7 @@ def main():
                     runs[name].append(run)
             throughput = {name: summarise(runs[name], runs[CEILING]) for name in targets}
             headers = {
-                "Cookie": f"csrftoken={cookie}",
+                "Cookie": cookie,
                 "X-CSRFToken": token,
                 "Content-Type": "application/x-www-form-urlencoded",
             }

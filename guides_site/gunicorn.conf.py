@@ -19,7 +19,11 @@ graceful_timeout = 20
 max_requests = 20_000
 max_requests_jitter = 2_000
 preload_app = True
+# No access log unless GUNICORN_ACCESS_LOG names one ("-" for stdout, as `make serve` does).
+# Each line: client, request line, status, bytes, duration and the request id that the
+# application's own log lines carry.
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
+access_log_format = '%(t)s %(h)s "%(r)s" %(s)s %(b)s %(M)sms req=%({x-request-id}o)s'
 errorlog = "-"
 # The TLS-terminating proxy in front sets X-Forwarded-Proto; trust it from these addresses.
 forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")

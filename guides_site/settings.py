@@ -141,10 +141,17 @@ INSTALLED_APPS = [
     "axes",
     "guides_site.guides",
     "guides_site.limits",
+    "guides_site.operations",
 ]
 
+# The request id and the health probes come first: probes pass the HTTPS redirect and the Host
+# check, and every response, a refusal included, carries its request's id. Bodies are checked
+# before anything reads them.
 MIDDLEWARE = [
+    "guides_site.operations.middleware.RequestIDMiddleware",
+    "guides_site.operations.middleware.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "guides_site.operations.middleware.RequestBodyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "guides_site.guides.middleware.FirstVisitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -234,12 +241,20 @@ DATABASES = {"default": _database}
 REDIS_URL = env_str("REDIS_URL")
 CACHE_TIMEOUT_SECONDS = env_float("CACHE_TIMEOUT_SECONDS", 0.25)
 if REDIS_URL:
+    from guides_site.operations import outages
+
     _redis_options = {
         "CLIENT_CLASS": "django_redis.client.DefaultClient",
         "SOCKET_CONNECT_TIMEOUT": CACHE_TIMEOUT_SECONDS,
         "SOCKET_TIMEOUT": CACHE_TIMEOUT_SECONDS,
         "IGNORE_EXCEPTIONS": True,
-        "CONNECTION_POOL_KWARGS": {"retry_on_timeout": False, "health_check_interval": 30},
+        "CONNECTION_POOL_KWARGS": {
+            "retry_on_timeout": False,
+            "health_check_interval": 30,
+            "connection_class": outages.FailFastSSLConnection
+            if REDIS_URL.startswith("rediss:")
+            else outages.FailFastConnection,
+        },
     }
     CACHES = {
         "default": {
@@ -362,9 +377,50 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# One readable line per event, to stderr (gunicorn puts it beside its own): time, level,
+# logger, request id, message. Expected refusals (a wrong Host, a bad body) leave out their
+# traceback. Django's own configuration gives the django and django.server loggers a console
+# handler besides the root's; replaced here, so that no line is printed twice.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {
+        "request_id": {"()": "log_request_id.filters.RequestIDFilter"},
+        "refusals_in_one_line": {"()": "guides_site.operations.log_filters.RefusalsInOneLine"},
+        # A cache outage meets every request: its first line says it all.
+        "once_a_minute": {"()": "guides_site.operations.outages.OncePerInterval", "seconds": 60},
+    },
+    "formatters": {
+        "line": {"format": "%(asctime)s %(levelname)s %(name)s [req=%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "line",
+            "filters": ["request_id", "refusals_in_one_line"],
+        },
+    },
     "root": {"handlers": ["console"], "level": env_str("DJANGO_LOG_LEVEL", "WARNING")},
+    "loggers": {
+        "django": {"handlers": [], "level": "NOTSET"},
+        # runserver's line for each request, as Django shows it by default.
+        "django.server": {"handlers": [], "level": "INFO", "propagate": True},
+        "guides_site.cache": {"filters": ["once_a_minute"]},
+        "guides_site.limits.counters": {"filters": ["once_a_minute"]},
+    },
 }
+
+# django-log-request-id: the proxy's X-Request-ID if it sent a safe one
+# (guides_site/operations/middleware.py), else a new one; sent back in the response.
+LOG_REQUEST_ID_HEADER = "HTTP_X_REQUEST_ID"
+GENERATE_REQUEST_ID_IF_NOT_IN_HEADER = True
+REQUEST_ID_RESPONSE_HEADER = "X-Request-ID"
+
+# Request bodies (guides_site/operations/middleware.py): readers' forms send a few kilobytes;
+# the admin's guide form, with a hundred steps, far more. Bigger bodies get a 413 unread.
+REQUEST_BODY_MAX_BYTES = env_int("REQUEST_BODY_MAX_BYTES", 64 * 1024)
+ADMIN_REQUEST_BODY_MAX_BYTES = env_int("ADMIN_REQUEST_BODY_MAX_BYTES", 10 * 1024 * 1024)
+# No form takes a file: a request with one is refused (TooManyFilesSent, a 400) before any of
+# it is kept, and no handler would keep it in memory or on disk anyway.
+DATA_UPLOAD_MAX_NUMBER_FILES = 0
+FILE_UPLOAD_HANDLERS = []

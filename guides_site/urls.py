@@ -27,3 +27,6 @@ urlpatterns += i18n_patterns(
     path(guide + "ask/", views.ask, name="ask"),
     prefix_default_language=False,
 )
+
+handler400 = "guides_site.operations.views.bad_request"
+handler500 = "guides_site.operations.views.server_error"

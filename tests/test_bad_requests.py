@@ -12,10 +12,10 @@ pytestmark = pytest.mark.django_db
 HTMX = {"HX-Request": "true"}
 
 
-def test_an_oversized_body_is_refused_with_400(client):
+def test_an_oversized_body_is_refused_with_413(client):
     make_guide()
     response = client.post("/acme/refund/ask/", {"text": "x" * (3 * 1024 * 1024)})
-    assert response.status_code == 400
+    assert response.status_code == 413
     assert "couldn&#x27;t understand" in response.content.decode() or (
         "couldn't understand" in response.content.decode()
     )

@@ -41,7 +41,7 @@ def without_reader_parts(response):
     """The page and headers but for what each reader gets of their own."""
     html = HTMX_TOKEN.sub("TOKEN", TOKEN.sub("TOKEN", response.content.decode()))
     html = re.sub(r"Viewed [\d,]+ times?", "Viewed N times", html)
-    headers = {k: v for k, v in response.items() if k != "Content-Length"}
+    headers = {k: v for k, v in response.items() if k not in ("Content-Length", "X-Request-ID")}
     return html, headers
 
 

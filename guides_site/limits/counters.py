@@ -85,4 +85,4 @@ def _redis():
 
 
 def _redis_failed(error):
-    log.warning("Rate limits counted in the database: Redis did not answer (%s).", error)
+    log.warning("Rate limits counted in the database: Redis did not answer (%s)", error)

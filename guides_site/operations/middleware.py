@@ -1,0 +1,106 @@
+import re
+
+from django.conf import settings
+from django.http import HttpResponse, JsonResponse
+from django.utils.log import log_response
+from log_request_id import middleware as log_request_id
+
+from .health import readiness
+from .views import error_page
+
+# An incoming X-Request-ID (from the proxy in front) is kept only if it is short and plain:
+# it goes into every log line, where a client's text must not start lines of its own.
+SAFE_REQUEST_ID = re.compile(r"[A-Za-z0-9._:=+/-]{1,64}")
+
+
+class RequestIDMiddleware(log_request_id.RequestIDMiddleware):
+    """django-log-request-id's middleware, given a new id in place of an unsafe incoming one.
+
+    It must come before FirstVisitMiddleware, which replays the headers of a kept page: each
+    response gets its own request's id.
+    """
+
+    def __call__(self, request):
+        incoming = request.META.get(settings.LOG_REQUEST_ID_HEADER)
+        if incoming is not None and not SAFE_REQUEST_ID.fullmatch(incoming):
+            del request.META[settings.LOG_REQUEST_ID_HEADER]
+        return super().__call__(request)
+
+
+class HealthCheckMiddleware:
+    """/healthz (the process answers) and /readyz (it can reach the database and the cache).
+
+    Answered ahead of the rest of the middleware: load balancers probe over plain HTTP, with
+    the server's address as Host, so these must pass the HTTPS redirect and the Host check, and
+    they set no cookie.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path_info == "/healthz":
+            return HttpResponse("ok\n", content_type="text/plain")
+        if request.path_info == "/readyz":
+            results = readiness()
+            ready = all(results.values())
+            response = JsonResponse(
+                {name: "ok" if ok else "unavailable" for name, ok in results.items()},
+                status=200 if ready else 503,
+            )
+            if not ready:
+                log_response(
+                    "Not ready: %s",
+                    ", ".join(name for name, ok in results.items() if not ok),
+                    response=response,
+                    request=request,
+                )
+            return response
+        return self.get_response(request)
+
+
+class RequestBodyMiddleware:
+    """Refuse, before anything reads it, a body no page of this site takes.
+
+    Readers' forms send a few kilobytes of UTF-8 form data; only the admin takes more. A bigger
+    body would cost memory, and another charset a BadRequest from the CSRF check. (Files are
+    refused by DATA_UPLOAD_MAX_NUMBER_FILES.) Each refusal is one line in the log.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        refusal = self.refusal(request)
+        if refusal is None:
+            return self.get_response(request)
+        status, reason = refusal
+        response = error_page(request, "400.html", status)
+        log_response(
+            "%s (%s): %s",
+            response.reason_phrase,
+            reason,
+            request.path,
+            response=response,
+            request=request,
+        )
+        return response
+
+    def refusal(self, request):
+        """(status, reason) if the body is refused, else None."""
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            return None  # Django reads no body then either
+        if length <= 0:
+            return None
+        if request.path_info.startswith("/admin/"):
+            limit = settings.ADMIN_REQUEST_BODY_MAX_BYTES
+        else:
+            limit = settings.REQUEST_BODY_MAX_BYTES
+        if length > limit:
+            return 413, f"{length} bytes, at most {limit}"
+        charset = request.content_params.get("charset", "utf-8")
+        if charset.lower() not in ("utf-8", "us-ascii"):
+            return 400, f"charset {charset}"
+        return None
