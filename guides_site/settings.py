@@ -437,3 +437,10 @@ FILE_UPLOAD_HANDLERS = []
 # HSTS without includeSubDomains and preload is this site's choice (above), not an oversight.
 SILENCED_SYSTEM_CHECKS = ["security.W005", "security.W021"]
 
+# Backups (backup_db, restore_db): in production outside the checkout, which a deploy may
+# replace, in the system's place for backups; while developing, in backups/ (ignored by git).
+# The newest BACKUP_KEEP are kept, older ones deleted after each backup.
+BACKUP_DIR = Path(
+    env_str("BACKUP_DIR", str(BASE_DIR / "backups") if DEBUG else "/var/backups/guides")
+)
+BACKUP_KEEP = env_int("BACKUP_KEEP", 14)

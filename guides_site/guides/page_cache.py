@@ -26,6 +26,7 @@ from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
+from ..operations.models import database_identity
 from .models import Company, Guide
 
 CACHE_SECONDS = 60 * 60 * 24
@@ -86,8 +87,9 @@ def guide_state(company_slug, slug, language):
 
 def _key(release, *parts):
     # Pages hold no address taken from the request (seo.absolute_url), so neither the Host
-    # header nor the scheme, which any client can vary, is part of the key.
-    return ":".join(str(part) for part in (release, get_language(), *parts))
+    # header nor the scheme, which any client can vary, is part of the key. The database's
+    # identity is: a restore rewinds the versions, and gives the database a new identity.
+    return ":".join(str(part) for part in (release, database_identity(), get_language(), *parts))
 
 
 def cached_page(request, key_parts, render, *, release, seconds=CACHE_SECONDS):
@@ -170,7 +172,7 @@ def _first_visit_key(request, release):
     # By address: the page kept there was given by the guide view. Hashed, as an address may
     # hold any character.
     address = hashlib.sha256(request.path.encode()).hexdigest()
-    return f"{release}:first-visit:{address}"
+    return f"{release}:{database_identity()}:first-visit:{address}"
 
 
 def keep_first_visit_page(request, response, *, company, guide, language, state, page, release):
