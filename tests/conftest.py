@@ -75,8 +75,9 @@ def _open_page(browser, *, javascript=True, locale="en-GB"):
 
 
 @pytest.fixture
-def page(browser, live_server):
+def page(browser, live_server, settings):
     """A Chromium page with JavaScript; the test fails if any console error appears."""
+    settings.SITE_URL = live_server.url
     context, page = _open_page(browser)
     yield page
     errors = page.console_errors
@@ -85,8 +86,9 @@ def page(browser, live_server):
 
 
 @pytest.fixture
-def nojs_page(browser, live_server):
+def nojs_page(browser, live_server, settings):
     """A Chromium page with JavaScript disabled."""
+    settings.SITE_URL = live_server.url
     context, page = _open_page(browser, javascript=False)
     yield page
     context.close()
