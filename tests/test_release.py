@@ -1,0 +1,82 @@
+"""The release step, once per deploy, and `make serve`, which only runs gunicorn."""
+
+import http.client
+import os
+import signal
+import subprocess
+import time
+from io import StringIO
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+
+from guides_site.guides.models import Guide
+
+from .factories import acme_tree
+from .servers import collect_static, free_port, production_env
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_release_migrates_collects_static_files_and_imports_the_content(tmp_path, settings):
+    settings.CONTENT_DIR = acme_tree(tmp_path / "content")
+    settings.STATIC_ROOT = tmp_path / "static"
+
+    out = StringIO()
+    call_command("release", stdout=out)
+
+    assert [line for line in out.getvalue().splitlines() if line.startswith("== ")] == [
+        "== migrate",
+        "== collectstatic",
+        "== import_content",
+    ]
+    assert (tmp_path / "static/css/site.css").is_file()
+    assert Guide.objects.filter(company__slug="acme", slug="refund").exists()
+
+
+def answers(port):
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+    try:
+        conn.request("GET", "/healthz")
+        return conn.getresponse().status == 200
+    except OSError:
+        return False
+    finally:
+        conn.close()
+
+
+def test_a_term_to_make_serve_stops_gunicorn(tmp_path):
+    collect_static()
+    port = free_port()
+    env = production_env("serve-test-" + "k" * 40, GUNICORN_BIND=f"127.0.0.1:{port}")
+    env.update(GUNICORN_WORKERS="1", GUNICORN_ACCESS_LOG="")
+    with open(tmp_path / "serve.log", "w") as log:
+        make = subprocess.Popen(
+            ["make", "--no-print-directory", "serve"],
+            cwd=settings.BASE_DIR,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # so that the TERM below reaches make alone
+        )
+    try:
+        deadline = time.monotonic() + 30
+        while not answers(port):
+            assert make.poll() is None and time.monotonic() < deadline, (
+                tmp_path / "serve.log"
+            ).read_text()
+            time.sleep(0.2)
+
+        make.send_signal(signal.SIGTERM)
+
+        deadline = time.monotonic() + 30
+        while answers(port):
+            assert time.monotonic() < deadline, "gunicorn still serves after make got a TERM"
+            time.sleep(0.2)
+        make.wait(timeout=30)
+    finally:
+        if make.poll() is None:
+            os.killpg(make.pid, signal.SIGKILL)
+            make.wait(timeout=10)
