@@ -22,6 +22,7 @@ import sys
 import tempfile
 import threading
 import time
+from contextlib import ExitStack
 from datetime import date
 from pathlib import Path
 
@@ -158,6 +159,71 @@ class Server:
         data = response.read()
         conn.close()
         return response.status, dict(response.getheaders()), data
+
+
+class Proxy:
+    """Debian's nginx with deploy/nginx.conf (TLS, a self-signed certificate) in front of the
+    server, in a folder of its own; the ceiling is then nginx serving the static file."""
+
+    def __init__(self, server, workdir):
+        self.server, self.prefix, self.port = server, workdir / "nginx", free_port()
+
+    def __enter__(self):
+        prefix = self.prefix
+        prefix.mkdir()
+        subprocess.run(
+            ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1"]
+            + ["-subj", "/CN=127.0.0.1", "-keyout", str(prefix / "key.pem")]
+            + ["-out", str(prefix / "cert.pem")],
+            check=True,
+            capture_output=True,
+        )
+        values = {
+            "SERVER_NAME": "127.0.0.1",
+            "APP_SERVERS": f"server 127.0.0.1:{self.server.port};",
+            "STATIC_ROOT": str(ROOT / "staticfiles"),
+            "TLS_CERTIFICATE": str(prefix / "cert.pem"),
+            "TLS_CERTIFICATE_KEY": str(prefix / "key.pem"),
+            "HTTPS_LISTEN": f"127.0.0.1:{self.port}",
+            "HTTP_LISTEN": f"127.0.0.1:{free_port()}",
+        }
+        site = (ROOT / "deploy/nginx.conf").read_text()
+        for name, value in values.items():
+            site = site.replace(f"@{name}@", value)
+        (prefix / "site.conf").write_text(site)
+        user = "user root;" if os.geteuid() == 0 else ""
+        temp = " ".join(
+            f"{kind}_temp_path {prefix}/{kind};"
+            for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+        )
+        (prefix / "nginx.conf").write_text(
+            f"{user} worker_processes 1; pid {prefix}/nginx.pid; error_log {prefix}/error.log;"
+            f" events {{ worker_connections 1024; }} http {{ include /etc/nginx/mime.types;"
+            f" access_log off; {temp} include {prefix}/site.conf; }}"
+        )
+        self.process = subprocess.Popen(
+            ["nginx", "-p", str(prefix), "-c", str(prefix / "nginx.conf"), "-g", "daemon off;"],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
+                return self
+            except OSError:
+                if self.process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError("nginx did not start: see " + str(prefix)) from None
+                time.sleep(0.05)
+
+    def __exit__(self, *exc):
+        self.process.terminate()
+        self.process.wait(timeout=10)
+
+    @property
+    def url(self):
+        return f"https://127.0.0.1:{self.port}"
 
 
 def csrf_pair(server, path):
@@ -329,7 +395,8 @@ def summarise(runs, ceiling_runs):
     }
 
 
-def write_vote_script(workdir, path, cookie, token):
+def write_vote_script(workdir, path, cookie, token, referer):
+    # The Referer: through the proxy the request is HTTPS, where Django's CSRF check wants one.
     script = workdir / "vote.lua"
     script.write_text(
         'wrk.method = "POST"\n'
@@ -337,6 +404,7 @@ def write_vote_script(workdir, path, cookie, token):
         'wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"\n'
         f'wrk.headers["Cookie"] = "{cookie}"\n'
         f'wrk.headers["X-CSRFToken"] = "{token}"\n'
+        f'wrk.headers["Referer"] = "{referer}"\n'
         f'wrk.path = "{path}"\n'
     )
     return script
@@ -349,8 +417,16 @@ def main():
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--json", help="also write the results to this file")
+    parser.add_argument(
+        "--proxy",
+        action="store_true",
+        help="load the pages through deploy/nginx.conf (needs nginx and wrk); the ceiling is "
+        "nginx serving the static file",
+    )
     args = parser.parse_args()
     use_wrk = shutil.which("wrk") is not None
+    if args.proxy and not (use_wrk and shutil.which("nginx")):
+        parser.error("--proxy needs nginx and wrk (apt-get install nginx wrk)")
     workdir = Path(tempfile.mkdtemp(prefix="guides-bench-"))
     env = production_env(workdir)
     results = {
@@ -360,6 +436,7 @@ def main():
         "load": f"{args.rounds} rounds of {args.seconds} s per target, "
         f"{args.connections} connections",
         "cpus": os.cpu_count(),
+        "proxy": "nginx (deploy/nginx.conf)" if args.proxy else "none",
     }
     try:
         print(f"Generating {args.guides} guides…", flush=True)
@@ -387,7 +464,9 @@ def main():
             static_dir = ROOT / "staticfiles" / "bench"
             static_dir.mkdir(parents=True, exist_ok=True)
             (static_dir / "page.html").write_bytes(body)
-        with Server(env, workdir / "gunicorn.log") as server:
+        with ExitStack() as stack:
+            server = stack.enter_context(Server(env, workdir / "gunicorn.log"))
+            base = stack.enter_context(Proxy(server, workdir)).url if args.proxy else server.url
             cookie, token = csrf_pair(server, guide10)
             # Without cookies, every request is a reader's first visit (the budget's case);
             # a reader with cookies (who has voted, asked, or is an editor) is shown apart.
@@ -403,7 +482,7 @@ def main():
                 for name, (path, headers) in targets.items():
                     print(f"Round {round_number}: loading {name}…", flush=True)
                     if use_wrk:
-                        url = server.url + path
+                        url = base + path
                         run = run_wrk(url, args.seconds, args.connections, headers=headers)
                     else:
                         run = run_python_client(
@@ -418,10 +497,10 @@ def main():
             }
             print("Loading vote POST…", flush=True)
             if use_wrk:
-                script = write_vote_script(workdir, guide10 + "vote/", cookie, token)
-                vote_run = run_wrk(
-                    server.url + guide10 + "vote/", args.seconds, args.connections, script
+                script = write_vote_script(
+                    workdir, guide10 + "vote/", cookie, token, base + guide10
                 )
+                vote_run = run_wrk(base + guide10 + "vote/", args.seconds, args.connections, script)
             else:
                 vote_run = run_python_client(
                     server,
@@ -501,7 +580,7 @@ def report(results):
     print(
         f"Benchmark of {results['date']}: {results['guides']} generated guides + sample "
         f"content, {results['cpus']} CPUs, load by {results['client']}: {results['load']}; "
-        "medians of the rounds"
+        f"proxy: {results['proxy']}; medians of the rounds"
     )
     print()
     print(
