@@ -195,6 +195,9 @@ TEMPLATES = [
 # Connections are kept between requests: opening one (and, for SQLite, setting its pragmas)
 # costs more than a page's queries.
 CONN_MAX_AGE = env_int("DATABASE_CONN_MAX_AGE", 60)
+# Kept connections are checked only when reused after this long idle, or after an error
+# (guides_site/operations/connections.py), not before every request.
+DATABASE_IDLE_CHECK_SECONDS = env_int("DATABASE_IDLE_CHECK_SECONDS", 10)
 SQLITE_OPTIONS = {
     "transaction_mode": "IMMEDIATE",
     "timeout": 20,
@@ -206,7 +209,7 @@ DATABASE_URL = env_str("DATABASE_URL")
 if DATABASE_URL:
     try:
         _database = dj_database_url.parse(
-            DATABASE_URL, conn_max_age=CONN_MAX_AGE, conn_health_checks=True
+            DATABASE_URL, conn_max_age=CONN_MAX_AGE, conn_health_checks=False
         )
     except ValueError as error:
         raise ImproperlyConfigured(f"DATABASE_URL could not be read: {error}") from None
@@ -215,7 +218,7 @@ else:
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": env_str("SQLITE_PATH", str(BASE_DIR / "db.sqlite3")),
         "CONN_MAX_AGE": CONN_MAX_AGE,
-        "CONN_HEALTH_CHECKS": True,
+        "CONN_HEALTH_CHECKS": False,
     }
 if _database["ENGINE"] == "django.db.backends.sqlite3":
     _database["OPTIONS"] = {**SQLITE_OPTIONS, **_database.get("OPTIONS", {})}
@@ -268,6 +271,10 @@ if REDIS_URL:
     DJANGO_REDIS_LOGGER = "guides_site.cache"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Each process keeps copies of the cached pages it serves (page_cache.LocalCopies), up to
+# this many bytes: 32 MiB holds about 150 long guides, as shell and first-visit page.
+PAGE_COPIES_MAX_BYTES = env_int("PAGE_COPIES_MAX_BYTES", 32 * 1024 * 1024)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -20,11 +20,16 @@ CHROMIUM_ARGS = [
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
+    """Each test starts with empty caches: the shared one and this process's page copies."""
     from django.core.cache import cache
 
+    from guides_site.guides.page_cache import local_copies
+
     cache.clear()
+    local_copies.clear()
     yield
     cache.clear()
+    local_copies.clear()
 
 
 @pytest.fixture(autouse=True)

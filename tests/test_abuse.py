@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.test import Client
@@ -144,7 +146,7 @@ def test_twelve_questions_from_four_readers_on_one_address_are_all_accepted(sett
     assert refused.status_code == 429
     html = refused.content.decode()
     assert "My sixth question, please keep it" in html  # what they typed is still there
-    assert "send it again in 10 minutes" in html
+    assert re.search(r"send it again in \d+ minutes?", html)
     assert Question.objects.count() == 17
 
 

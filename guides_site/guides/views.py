@@ -7,7 +7,6 @@ from typing import NamedTuple
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.humanize.templatetags.humanize import intcomma
-from django.core.cache import cache
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Case, Count, IntegerField, Q, Sum, Value, When
 from django.http import Http404, HttpResponse
@@ -207,7 +206,6 @@ def _render_vote(request, guide, vote, **extra):
 
 def _translations(guide):
     """{language: url} of the guide and its published translations."""
-    key = f"translations:{guide.pk}:{guide.cache_version}:{guide.company.cache_version}"
 
     def find():
         found = {guide.language: guide.get_absolute_url()}
@@ -221,7 +219,11 @@ def _translations(guide):
                 found[other.language] = other.get_absolute_url()
         return found
 
-    return cache.get_or_set(key, find, page_cache.CACHE_SECONDS)
+    return page_cache.kept(
+        ["translations", guide.pk, guide.cache_version, guide.company.cache_version],
+        find,
+        release=RELEASE,
+    )
 
 
 def _visitor_vote(guide_id, visitor):
@@ -257,7 +259,7 @@ def _guide_etag(request, state, vote):
 def guide(request, company, guide):
     # The busiest page: one small query, then the cached page (page_cache). The guide itself
     # is only loaded when a part of its page has to be rendered.
-    state = page_cache.guide_state(company, guide, get_language())
+    state, vote = page_cache.guide_state(company, guide, get_language(), visitor_id(request))
     if state is None:
         # The address may exist in another language: send the reader to it.
         other = (
@@ -270,7 +272,6 @@ def guide(request, company, guide):
             raise Http404("No such guide.")
         return redirect(other)
     views = _count_view(request, state)
-    vote = _visitor_vote(state.pk, visitor_id(request))
     etag = _guide_etag(request, state, vote)
     response = get_conditional_response(request, etag=etag)
     if response is None:
@@ -316,7 +317,7 @@ def first_visit_guide_page(request, kept):
     (page_cache.FirstVisitPage), or None if the guide has changed or has new votes since.
     See FirstVisitMiddleware."""
     with translation.override(kept.language):
-        state = page_cache.guide_state(kept.company, kept.guide, kept.language)
+        state, _vote = page_cache.guide_state(kept.company, kept.guide, kept.language)
         if state is None or not kept.shows(state):
             return None
         views = _count_view(request, state)
