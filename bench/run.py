@@ -22,7 +22,7 @@ import sys
 import tempfile
 import threading
 import time
-from contextlib import ExitStack
+from contextlib import ExitStack, contextmanager
 from datetime import date
 from pathlib import Path
 
@@ -423,7 +423,15 @@ def main():
         help="load the pages through deploy/nginx.conf (needs nginx and wrk); the ceiling is "
         "nginx serving the static file",
     )
+    parser.add_argument(
+        "--databases",
+        help="run the whole benchmark once per configuration, in turn: sqlite (local-memory "
+        "cache) and/or postgres (BENCH_POSTGRES_URL, by default the machine's PostgreSQL, "
+        "with a Redis of its own on a free port), e.g. --databases sqlite,postgres",
+    )
     args = parser.parse_args()
+    if args.databases:
+        return run_each_configuration(args)
     use_wrk = shutil.which("wrk") is not None
     if args.proxy and not (use_wrk and shutil.which("nginx")):
         parser.error("--proxy needs nginx and wrk (apt-get install nginx wrk)")
@@ -437,6 +445,8 @@ def main():
         f"{args.connections} connections",
         "cpus": os.cpu_count(),
         "proxy": "nginx (deploy/nginx.conf)" if args.proxy else "none",
+        "database": "postgres" if env.get("DATABASE_URL", "").startswith("postgres") else "sqlite",
+        "cache": "redis" if env.get("REDIS_URL") else "local memory",
     }
     try:
         print(f"Generating {args.guides} guides…", flush=True)
@@ -526,6 +536,84 @@ def main():
     return 0 if all(ok for _, ok in budget_lines(results)) else 1
 
 
+POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/guides_bench"
+
+
+def run_each_configuration(args):
+    """This benchmark once per configuration of args.databases, each in a process of its own;
+    0 if every configuration meets the budget."""
+    names = args.databases.split(",")
+    unknown = set(names) - {"sqlite", "postgres"}
+    if unknown:
+        sys.exit(f"--databases: unknown {', '.join(sorted(unknown))}; use sqlite, postgres")
+    statuses = {}
+    for name in names:
+        argv = [
+            *("--guides", str(args.guides), "--seconds", str(args.seconds)),
+            *("--rounds", str(args.rounds), "--connections", str(args.connections)),
+            *(["--proxy"] if args.proxy else []),
+            *(["--json", f"{Path(args.json).with_suffix('')}-{name}.json"] if args.json else []),
+        ]
+        env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
+        with ExitStack() as stack:
+            if name == "postgres":
+                env["DATABASE_URL"] = os.environ.get("BENCH_POSTGRES_URL", POSTGRES_URL)
+                create_postgres_database(env["DATABASE_URL"])
+                env["REDIS_URL"] = stack.enter_context(redis_server())
+            print(f"\n==== {name} ====", flush=True)
+            statuses[name] = subprocess.run([PYTHON, __file__, *argv], env=env).returncode
+    print()
+    for name, status in statuses.items():
+        print(f"{name}: {'budget met' if status == 0 else 'budget NOT met'}")
+    return 0 if not any(statuses.values()) else 1
+
+
+def create_postgres_database(url):
+    import psycopg
+
+    base, _, name = url.rpartition("/")
+    with psycopg.connect(base + "/postgres", autocommit=True) as connection:
+        exists = connection.execute(
+            "SELECT 1 FROM pg_database WHERE datname = %s", [name]
+        ).fetchone()
+        if not exists:
+            connection.execute(f'CREATE DATABASE "{name}"')
+
+
+@contextmanager
+def redis_server():
+    """A redis-server of the benchmark's own, on a free port: its URL."""
+    port = free_port()
+    process = subprocess.Popen(
+        [
+            "redis-server",
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+        ],
+        stdout=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise RuntimeError("redis-server did not start") from None
+                time.sleep(0.05)
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
 def budget_lines(results):
     worst_guide = min(results["throughput"][name]["share"] for name in FIRST_VISITS)
     warm_guide_queries = max(v[1] for k, v in results["queries"].items() if k.count("/") == 3)
@@ -580,6 +668,7 @@ def report(results):
     print(
         f"Benchmark of {results['date']}: {results['guides']} generated guides + sample "
         f"content, {results['cpus']} CPUs, load by {results['client']}: {results['load']}; "
+        f"{results['database']} with {results['cache']} cache; "
         f"proxy: {results['proxy']}; medians of the rounds"
     )
     print()
