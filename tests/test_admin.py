@@ -31,10 +31,14 @@ def form_errors(response):
     return re.findall(r"errorlist.*?</ul>", response.content.decode(), re.S)
 
 
-def guide_form_data(guide, steps=None, **changes):
-    """The POST data of the guide change form, with steps as [(id or None, text, position)]."""
+def guide_form_data(guide, steps=None, sections=None, **changes):
+    """The POST data of the guide change form, with steps as [(id or None, text, position)]
+    or [(id or None, text, position, section id or None)], and sections as
+    [(id or None, title)]."""
     if steps is None:
-        steps = [(s.pk, s.body_md, s.position) for s in guide.steps.all()]
+        steps = [(s.pk, s.body_md, s.position, s.section_id) for s in guide.steps.all()]
+    if sections is None:
+        sections = [(s.pk, s.title) for s in guide.sections.all()]
     data = {
         "company": guide.company.pk,
         "title": guide.title,
@@ -51,12 +55,22 @@ def guide_form_data(guide, steps=None, **changes):
         "steps-INITIAL_FORMS": guide.steps.count(),
         "steps-MIN_NUM_FORMS": 0,
         "steps-MAX_NUM_FORMS": 1000,
+        "numbering": guide.numbering,
+        "sections-TOTAL_FORMS": len(sections),
+        "sections-INITIAL_FORMS": guide.sections.count(),
+        "sections-MIN_NUM_FORMS": 0,
+        "sections-MAX_NUM_FORMS": 1000,
     }
-    for index, (pk, text, position) in enumerate(steps):
+    for index, (pk, title) in enumerate(sections):
+        data[f"sections-{index}-id"] = pk or ""
+        data[f"sections-{index}-guide"] = guide.pk
+        data[f"sections-{index}-title"] = title
+    for index, (pk, text, position, *section) in enumerate(steps):
         data[f"steps-{index}-id"] = pk or ""
         data[f"steps-{index}-guide"] = guide.pk
         data[f"steps-{index}-body_md"] = text
         data[f"steps-{index}-position"] = position
+        data[f"steps-{index}-section"] = (section[0] if section else None) or ""
     data.update(changes)
     return data
 

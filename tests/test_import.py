@@ -120,7 +120,9 @@ def test_a_step_continues_over_its_indented_lines(tmp_path):
         "    A second paragraph with a [link](https://example.com).\n\n"
         "    - a bullet\n    - another\n"
         "2) Second.\n\n"
-        "## Afterwards\n\n1. A list in the closing section.\n"
+        # A list straight under a heading would be a section of steps (test_sections.py):
+        # after a line of text, it stays in the closing section.
+        "## Afterwards\n\nThen:\n\n1. A list in the closing section.\n"
     )
     acme_tree(tmp_path, **{"acme/refund.md": guide_md(body=body)})
     run_import(tmp_path)
@@ -133,7 +135,7 @@ def test_a_step_continues_over_its_indented_lines(tmp_path):
     )
     assert "<li>a bullet</li>" in first.body_html
     assert second.body_md == "Second."
-    assert guide.closing_md == "## Afterwards\n\n1. A list in the closing section."
+    assert guide.closing_md == "## Afterwards\n\nThen:\n\n1. A list in the closing section."
 
 
 def test_it_accepts_a_byte_order_mark_and_windows_line_endings(tmp_path):
@@ -344,7 +346,7 @@ def test_it_lists_every_problem_in_one_run(tmp_path):
     assert lines == [
         "acme/a.md:1: missing required field 'title'",
         "acme/a.md:2: unknown guide field 'titel': did you mean 'title'? allowed fields are "
-        "title, slug, lang, summary, published, updated, author, tags, draft",
+        "title, slug, lang, summary, published, updated, author, tags, draft, numbering",
         "acme/b.md:4: no steps: write the steps as a numbered list, one '1. …' line per step",
         "other: no company.md: every company folder needs one (name, website, contacts)",
     ]

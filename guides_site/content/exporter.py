@@ -18,7 +18,9 @@ def export_content(root):
     """Write every company and guide under root; return (companies, guides) written."""
     root = Path(root)
     companies = guides = 0
-    for company in Company.objects.prefetch_related("contacts", "guides__steps", "guides__tags"):
+    for company in Company.objects.prefetch_related(
+        "contacts", "guides__steps", "guides__sections", "guides__tags"
+    ):
         folder = root / company.slug
         folder.mkdir(parents=True, exist_ok=True)
         _write(folder / COMPANY_FILE, _company_front_matter(company), company.about_md)
@@ -85,6 +87,8 @@ def _guide_front_matter(guide):
         data["tags"] = tags
     if not guide.is_published:
         data["draft"] = True
+    if guide.numbering != guide.Numbering.CONTINUOUS:
+        data["numbering"] = guide.numbering
     return data
 
 
@@ -92,12 +96,20 @@ def _guide_body(guide):
     parts = []
     if guide.intro_md:
         parts.append(guide.intro_md)
-    parts.append(
-        "\n".join(
-            _step_markdown(position, step.body_md)
-            for position, step in enumerate(guide.steps.all(), start=1)
-        )
-    )
+    # A section's "## " heading goes before its first step; the steps of a section are
+    # one numbered list.
+    titles = {section.pk: section.title for section in guide.sections.all()}
+    steps, section_id = [], None
+    for position, step in enumerate(guide.steps.all(), start=1):
+        if step.section_id != section_id and step.section_id in titles:
+            if steps:
+                parts.append("\n".join(steps))
+                steps = []
+            parts.append(f"## {titles[step.section_id]}")
+        section_id = step.section_id
+        steps.append(_step_markdown(position, step.body_md))
+    if steps:
+        parts.append("\n".join(steps))
     if guide.closing_md:
         parts.append(guide.closing_md)
     return "\n\n".join(parts)

@@ -13,7 +13,7 @@ from datetime import date
 from django.db import transaction
 from django.utils.text import slugify
 
-from guides_site.guides.models import Company, ContactChannel, Guide, Step, Tag
+from guides_site.guides.models import Company, ContactChannel, Guide, Section, Step, Tag
 
 from .parser import load_tree
 from .rendering import render_markdown
@@ -146,7 +146,7 @@ def _sync_guides(docs, companies, report, force):
             report.updated += 1
         else:
             continue
-        _sync_steps(guide, doc.steps)
+        _sync_steps(guide, doc.steps, _sync_sections(guide, doc.sections))
         guide.tags.set([_tag(name, tags) for name in doc.tags])
 
 
@@ -157,6 +157,7 @@ def _apply_guide(guide, doc):
     guide.author = doc.author
     guide.intro_md = doc.intro_md
     guide.closing_md = doc.closing_md
+    guide.numbering = doc.numbering
     guide.published = doc.published or guide.published
     guide.updated = doc.updated
     guide.status = Guide.Status.DRAFT if doc.draft else Guide.Status.PUBLISHED
@@ -179,26 +180,76 @@ def _guide_matches(guide, doc):
         and guide.is_published != doc.draft
         and sorted(t.slug for t in guide.tags.all()) == sorted({slugify(t) for t in doc.tags})
         and [s.body_md for s in guide.steps.all()] == list(doc.steps)
+        and guide.numbering == doc.numbering
+        and _sections_of(guide) == _sections_of_doc(doc)
     )
 
 
-def _sync_steps(guide, bodies):
+def _sections_of(guide):
+    """Each step's section title (None outside any), in order: what the file says of them."""
+    titles = {section.pk: section.title for section in guide.sections.all()}
+    return [titles.get(step.section_id) for step in guide.steps.all()]
+
+
+def _sections_of_doc(doc):
+    titles = [None] * len(doc.steps)
+    for section in doc.sections:
+        for index in range(section.first_step - 1, section.first_step - 1 + section.step_count):
+            titles[index] = section.title
+    return titles
+
+
+def _sync_sections(guide, docs):
+    """Update sections in place by position; return, for each step, its section (or None)."""
+    sections = list(guide.sections.all())
+    changed, new = [], []
+    for position, doc in enumerate(docs, start=1):
+        if position <= len(sections):
+            section = sections[position - 1]
+            if section.title != doc.title:
+                section.title = doc.title
+                changed.append(section)
+        else:
+            new.append(Section(guide=guide, position=position, title=doc.title))
+    Section.objects.filter(guide=guide, position__gt=len(docs)).delete()
+    Section.objects.bulk_update(changed, ["title"])
+    Section.objects.bulk_create(new)
+    by_position = list(guide.sections.all())
+    step_sections = [None] * (docs[-1].first_step + docs[-1].step_count - 1 if docs else 0)
+    for section, doc in zip(by_position, docs, strict=True):
+        for index in range(doc.first_step - 1, doc.first_step - 1 + doc.step_count):
+            step_sections[index] = section
+    return step_sections
+
+
+def _sync_steps(guide, bodies, step_sections):
     """Update steps in place by position, so per-step feedback stays with its step."""
     steps = list(guide.steps.all())
     changed, new = [], []
     for position, body in enumerate(bodies, start=1):
+        index = position - 1
+        section = step_sections[index] if index < len(step_sections) else None
+        section_id = section.pk if section else None
         if position <= len(steps):
-            step = steps[position - 1]
-            if step.body_md != body:
-                step.body_md = body
-                step.body_html = render_markdown(body)
+            step = steps[index]
+            if step.body_md != body or step.section_id != section_id:
+                if step.body_md != body:
+                    step.body_md = body
+                    step.body_html = render_markdown(body)
+                step.section_id = section_id
                 changed.append(step)
         else:
             new.append(
-                Step(guide=guide, position=position, body_md=body, body_html=render_markdown(body))
+                Step(
+                    guide=guide,
+                    position=position,
+                    section_id=section_id,
+                    body_md=body,
+                    body_html=render_markdown(body),
+                )
             )
     Step.objects.filter(guide=guide, position__gt=len(bodies)).delete()
-    Step.objects.bulk_update(changed, ["body_md", "body_html"])
+    Step.objects.bulk_update(changed, ["body_md", "body_html", "section"])
     Step.objects.bulk_create(new)
 
 

@@ -26,7 +26,19 @@ from .rendering import normalise_source
 
 MAX_FILE_BYTES = 1024 * 1024
 COMPANY_FILE = "company.md"
-GUIDE_KEYS = ("title", "slug", "lang", "summary", "published", "updated", "author", "tags", "draft")
+GUIDE_KEYS = (
+    "title",
+    "slug",
+    "lang",
+    "summary",
+    "published",
+    "updated",
+    "author",
+    "tags",
+    "draft",
+    "numbering",
+)
+NUMBERING_CHOICES = ("continuous", "per-section")
 COMPANY_KEYS = ("name", "website", "contacts")
 CONTACT_KEYS = ("kind", "label", "value", "hours")
 # Field lengths, so that a long value is a content error rather than a database error.
@@ -41,6 +53,7 @@ MAX_LENGTHS = {
     "label": 100,
     "value": 300,
     "hours": 200,
+    "section": 200,
     # Company.slug (the folder name) and Guide.translation_key (folder/file name).
     "company slug": 60,
     "translation key": 170,
@@ -54,6 +67,8 @@ _FENCE_RE = re.compile(r"^ {0,3}(```|~~~)")
 # After a step line, an unindented line continues the step's paragraph unless it starts
 # another kind of block.
 _BLOCK_START_RE = re.compile(r"^(#|[-*+] |>|\||```|~~~|---|\*\*\*|___)")
+# A "## " or "### " heading, unindented: it starts a section when steps follow it.
+_HEADING_RE = re.compile(r"^#{2,3}[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$")
 
 # Characters YAML refuses in a stream (its "printable" set, minus what it allows).
 _NOT_YAML_RE = re.compile(r"[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
@@ -140,6 +155,17 @@ class GuideDoc:
     content_hash: str
     display_path: str = field(default="", compare=False)
     first_line: int = field(default=1, compare=False)
+    # (title, number of the section's first step, counted from 1), in file order; steps
+    # before the first heading belong to no section.
+    sections: tuple = ()
+    numbering: str = "continuous"
+
+
+@dataclass(frozen=True)
+class SectionDoc:
+    title: str
+    first_step: int
+    step_count: int
 
 
 @dataclass
@@ -573,7 +599,14 @@ def _parse_guide(text, relative, errors):
         if not isinstance(draft, bool):
             errors.add(fields["draft"][1], "'draft' must be true or false")
 
-    intro, steps, closing = _split_body(body, first_body_line, errors)
+    numbering = _text(fields, "numbering", errors) or "continuous"
+    if numbering not in NUMBERING_CHOICES:
+        errors.add(
+            fields["numbering"][1],
+            f"'numbering' must be one of {', '.join(NUMBERING_CHOICES)}, not {numbering!r}",
+        )
+
+    intro, steps, closing, sections = _split_body(body, first_body_line, errors)
     if errors.errors:
         return None
     return GuideDoc(
@@ -593,6 +626,8 @@ def _parse_guide(text, relative, errors):
         closing_md=closing,
         source_path=relative,
         content_hash="",
+        sections=sections,
+        numbering=numbering,
     )
 
 
@@ -624,9 +659,47 @@ def _tags(fields, errors):
     return tuple(tags)
 
 
+def _section_headings(lines):
+    """{index of a line: its title} for the headings that start a section: a "## " or "### "
+    line followed, after blank lines only, by a step or by another such heading (then the
+    first is an empty section, which _split_body reports). Lines in fenced code are not
+    headings, nor is a heading followed by text (the closing section)."""
+    kinds, in_fence = [], False
+    for line in lines:
+        line = line.expandtabs(4)
+        if in_fence:
+            kinds.append(None)
+            in_fence = not _FENCE_RE.match(line)
+        elif _FENCE_RE.match(line):
+            kinds.append(None)
+            in_fence = True
+        elif not line.strip():
+            kinds.append("blank")
+        elif _STEP_RE.match(line):
+            kinds.append("step")
+        elif (heading := _HEADING_RE.match(line)) and heading.group(1).strip():
+            kinds.append("heading")
+        else:
+            kinds.append(None)
+    starts, next_kind = {}, None  # what the next non-blank line is: "step", "section", None
+    for index in range(len(lines) - 1, -1, -1):
+        kind = kinds[index]
+        if kind == "blank":
+            continue
+        if kind == "heading" and next_kind in ("step", "section"):
+            starts[index] = _HEADING_RE.match(lines[index].expandtabs(4)).group(1).strip()
+            next_kind = "section"
+        else:
+            next_kind = "step" if kind == "step" else None
+    return starts
+
+
 def _split_body(lines, first_line, errors):
-    """Split the body into intro, steps and closing section (see content/README.md)."""
+    """Split the body into intro, steps, closing section and the sections the steps are in
+    (see content/README.md)."""
     intro, closing, steps = [], [], []
+    headings = _section_headings(lines)
+    sections = []  # [line number, title, index of its first step]
     current = None  # lines of the step being read: [first line text, continuation lines...]
     in_fence = False
     previous_blank = True
@@ -638,6 +711,10 @@ def _split_body(lines, first_line, errors):
         if current is None and in_fence:
             intro.append(line)
             in_fence = not _FENCE_RE.match(line)
+            continue
+        if number - first_line in headings:
+            sections.append([number, headings[number - first_line], len(steps)])
+            previous_blank = True
             continue
         match = _STEP_RE.match(line)
         if match:
@@ -658,7 +735,23 @@ def _split_body(lines, first_line, errors):
         errors.add(
             first_line, "no steps: write the steps as a numbered list, one '1. …' line per step"
         )
-        return "", (), ""
+        return "", (), "", ()
+    section_docs = []
+    for index, (number, title, first) in enumerate(sections):
+        end = sections[index + 1][2] if index + 1 < len(sections) else len(steps)
+        if end == first:
+            errors.add(
+                number,
+                f"section {title!r} has no steps: put numbered steps under its heading, "
+                "or remove it",
+            )
+        elif len(title) > MAX_LENGTHS["section"]:
+            errors.add(
+                number,
+                f"section title is {len(title)} characters long; the limit is "
+                f"{MAX_LENGTHS['section']}",
+            )
+        section_docs.append(SectionDoc(title, first + 1, end - first))
     bodies = []
     for position, (number, step_lines) in enumerate(steps, start=1):
         first, rest = step_lines[0], _dedent(step_lines[1:])
@@ -666,7 +759,12 @@ def _split_body(lines, first_line, errors):
         if not body:
             errors.add(number, f"step {position} is empty")
         bodies.append(body)
-    return normalise_source("\n".join(intro)), tuple(bodies), normalise_source("\n".join(closing))
+    return (
+        normalise_source("\n".join(intro)),
+        tuple(bodies),
+        normalise_source("\n".join(closing)),
+        tuple(section_docs),
+    )
 
 
 def _dedent(lines):

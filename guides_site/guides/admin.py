@@ -1,4 +1,9 @@
-from adminsortable2.admin import SortableAdminBase, SortableStackedInline, SortableTabularInline
+from adminsortable2.admin import (
+    CustomInlineFormSet,
+    SortableAdminBase,
+    SortableStackedInline,
+    SortableTabularInline,
+)
 from django import forms
 from django.contrib import admin, messages
 from django.db import models, transaction
@@ -20,6 +25,7 @@ from .models import (
     ContactChannel,
     Guide,
     Question,
+    Section,
     Step,
     StepFeedback,
     SubqueryCount,
@@ -95,11 +101,77 @@ class CompanyAdmin(MarkdownFieldsMixin, SortableAdminBase, admin.ModelAdmin):
             Company.objects.filter(pk=form.instance.pk).update(edited_since_import=True)
 
 
+class SectionInline(admin.TabularInline):
+    """A guide's routes by name. Which steps each holds is set on the steps, and sections
+    take the order of their steps."""
+
+    model = Section
+    ordering = ["position"]
+    fields = ["title"]
+    extra = 0
+    verbose_name = _("section (route)")
+    verbose_name_plural = _("sections (routes): name them here, then choose each step's section")
+
+
+class SectionChoiceField(forms.ModelChoiceField):
+    """The guide's sections, read once for all the step forms rather than once per step."""
+
+    def __deepcopy__(self, memo):
+        result = super().__deepcopy__(memo)
+        result.widget.choices = self.widget.choices
+        return result
+
+
+class StepFormSet(CustomInlineFormSet):
+    def clean(self):
+        super().clean()
+        kept = [
+            f
+            for f in self.forms
+            if hasattr(f, "cleaned_data")
+            and (f.instance.pk or f.has_changed())
+            and not f.cleaned_data.get("DELETE")
+        ]
+        kept.sort(key=lambda f: (f.cleaned_data.get("position") or 10**9, f.instance.pk or 10**9))
+        finished, previous = set(), None
+        for step_form in kept:
+            section = step_form.cleaned_data.get("section")
+            if section != previous:
+                if section is not None and section.pk in finished:
+                    raise forms.ValidationError(
+                        _(
+                            "The steps of section “%(title)s” must follow each other: move "
+                            "them together, or give the steps between them this section."
+                        )
+                        % {"title": section.title}
+                    )
+                if previous is not None:
+                    finished.add(previous.pk)
+                previous = section
+
+
 class StepInline(MarkdownFieldsMixin, SortableStackedInline):
     model = Step
+    formset = StepFormSet
     ordering = ["position"]
-    fields = ["body_md", "position"]
+    fields = ["section", "body_md", "position"]
     extra = 0
+
+    def get_formset(self, request, obj=None, **kwargs):
+        request.guide_being_edited = obj
+        return super().get_formset(request, obj, **kwargs)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "section":
+            guide = getattr(request, "guide_being_edited", None)
+            kwargs["queryset"] = (
+                Section.objects.filter(guide=guide) if guide else Section.objects.none()
+            )
+            kwargs["form_class"] = SectionChoiceField
+            field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+            field.widget.choices = list(field.choices)
+            return field
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 class NeedsAttentionFilter(admin.SimpleListFilter):
@@ -143,7 +215,19 @@ class GuideAdmin(MarkdownFieldsMixin, SortableAdminBase, admin.ModelAdmin):
     fieldsets = [
         (None, {"fields": ["company", "title", "slug", "language", "status", "summary"]}),
         (_("Text"), {"fields": ["intro_md", "closing_md"]}),
-        (_("Details"), {"fields": ["author", "published", "updated", "tags", "translation_key"]}),
+        (
+            _("Details"),
+            {
+                "fields": [
+                    "author",
+                    "published",
+                    "updated",
+                    "numbering",
+                    "tags",
+                    "translation_key",
+                ]
+            },
+        ),
         (
             _("Import"),
             {
@@ -152,7 +236,7 @@ class GuideAdmin(MarkdownFieldsMixin, SortableAdminBase, admin.ModelAdmin):
             },
         ),
     ]
-    inlines = [StepInline]
+    inlines = [SectionInline, StepInline]
     actions = ["publish", "unpublish", "reset_votes"]
     change_form_template = "admin/guides/guide/change_form.html"
 
@@ -251,9 +335,12 @@ class GuideAdmin(MarkdownFieldsMixin, SortableAdminBase, admin.ModelAdmin):
         super().save_model(request, obj, form, change)
 
     def save_formset(self, request, form, formset, change):
-        if formset.model is not Step:
+        if formset.model is Section:
+            _save_sections(form.instance, formset)
+        elif formset.model is Step:
+            _save_steps_in_order(form.instance, formset)
+        else:
             return super().save_formset(request, form, formset, change)
-        _save_steps_in_order(form.instance, formset)
         if change and formset.has_changed():
             Guide.objects.filter(pk=form.instance.pk).update(
                 updated=timezone.localdate(), edited_since_import=True
@@ -305,6 +392,40 @@ class GuideAdmin(MarkdownFieldsMixin, SortableAdminBase, admin.ModelAdmin):
         )
 
 
+def _save_sections(guide, formset):
+    """Save the sections; new ones go last until _order_sections puts them in place."""
+    formset.save(commit=False)
+    for section in formset.deleted_objects:
+        section.delete()
+    last = guide.sections.order_by("-position").values_list("position", flat=True).first() or 0
+    for section in formset.new_objects:
+        last += 1
+        section.guide = guide
+        section.position = last
+        section.save()
+    for section, _fields in formset.changed_objects:
+        section.save()
+
+
+def _order_sections(guide):
+    """Number the sections 1..n in the order of their first step (those without steps last),
+    as a file lists them: the page's #section-N anchors and the export follow."""
+    first_steps = {}
+    for section_id, position in guide.steps.exclude(section=None).values_list(
+        "section_id", "position"
+    ):
+        first_steps.setdefault(section_id, position)
+    sections = list(guide.sections.all())
+    wanted = sorted(sections, key=lambda s: (first_steps.get(s.pk, 10**9), s.position))
+    if [s.pk for s in wanted] == [s.pk for s in sections]:
+        return
+    offset = max(s.position for s in sections) + len(sections) + 1
+    guide.sections.update(position=F("position") + offset)
+    for position, section in enumerate(wanted, start=1):
+        section.position = position
+        section.save(update_fields=["position"])
+
+
 def _save_steps_in_order(guide, formset):
     """Save the steps in the order the editor left them, numbered 1..n.
 
@@ -323,11 +444,15 @@ def _save_steps_in_order(guide, formset):
     parked = Step.objects.filter(guide=guide).order_by("-position")
     offset = (parked.values_list("position", flat=True).first() or 0) + len(kept) + 1
     parked.update(position=F("position") + offset)
+    sections = set(guide.sections.values_list("pk", flat=True))
     for position, step_form in enumerate(kept, start=1):
         step = step_form.instance
         step.guide = guide
         step.position = position
+        if step.section_id not in sections:  # a section deleted in the same save
+            step.section = None
         step.save()
+    _order_sections(guide)
 
 
 @admin.register(Tag)

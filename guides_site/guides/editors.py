@@ -9,6 +9,7 @@ EDITOR_PERMISSIONS = [
     ("contactchannel", ["view", "add", "change", "delete"]),
     ("guide", ["view", "add", "change", "delete"]),
     ("step", ["view", "add", "change", "delete"]),
+    ("section", ["view", "add", "change", "delete"]),
     ("tag", ["view", "add", "change", "delete"]),
     ("question", ["view", "change", "delete"]),
     ("vote", ["view", "delete"]),

@@ -165,6 +165,10 @@ class Guide(ImportedContent):
         DRAFT = "draft", _("Draft")
         PUBLISHED = "published", _("Published")
 
+    class Numbering(models.TextChoices):
+        CONTINUOUS = "continuous", _("Steps numbered on across sections")
+        PER_SECTION = "per-section", _("Numbering restarts in each section")
+
     company = models.ForeignKey(
         Company, on_delete=models.PROTECT, related_name="guides", verbose_name=_("company")
     )
@@ -189,6 +193,12 @@ class Guide(ImportedContent):
     published = models.DateField(_("published"), default=date.today)
     updated = models.DateField(_("updated"), null=True, blank=True)
     tags = models.ManyToManyField(Tag, related_name="guides", blank=True, verbose_name=_("tags"))
+    numbering = models.CharField(
+        _("step numbering"),
+        max_length=12,
+        choices=Numbering.choices,
+        default=Numbering.CONTINUOUS,
+    )
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
     )
@@ -253,9 +263,44 @@ class Guide(ImportedContent):
         )
 
 
+class Section(models.Model):
+    """A named route through a guide ("If you pay for Premium"): the steps that follow its
+    heading in the guide's file, up to the next section."""
+
+    guide = models.ForeignKey(
+        Guide, on_delete=models.CASCADE, related_name="sections", verbose_name=_("guide")
+    )
+    position = models.PositiveIntegerField(_("position"))
+    title = models.CharField(_("title"), max_length=200)
+
+    class Meta:
+        ordering = ["guide", "position"]
+        verbose_name = _("section")
+        verbose_name_plural = _("sections")
+        constraints = [
+            models.UniqueConstraint(fields=["guide", "position"], name="unique_section_position")
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def anchor(self):
+        """The id of its heading on the guide page: an intro can link to #section-2."""
+        return f"section-{self.position}"
+
+
 class Step(models.Model):
     guide = models.ForeignKey(
         Guide, on_delete=models.CASCADE, related_name="steps", verbose_name=_("guide")
+    )
+    section = models.ForeignKey(
+        Section,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="steps",
+        verbose_name=_("section"),
     )
     position = models.PositiveIntegerField(_("position"))
     body_md = models.TextField(_("text (Markdown)"))

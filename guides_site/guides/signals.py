@@ -9,7 +9,7 @@ from django.db.models import F
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
-from .models import Company, ContactChannel, Guide, Question, Step, Tag
+from .models import Company, ContactChannel, Guide, Question, Section, Step, Tag
 
 
 def bump_guides(**filters):
@@ -38,6 +38,7 @@ def contact_changed(sender, instance, **kwargs):
 
 
 @receiver([post_save, post_delete], sender=Step)
+@receiver([post_save, post_delete], sender=Section)
 @receiver([post_save, post_delete], sender=Question)
 def guide_part_changed(sender, instance, **kwargs):
     bump_guides(pk=instance.guide_id)
