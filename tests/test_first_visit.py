@@ -82,8 +82,8 @@ def test_a_new_vote_shows_at_once_to_the_next_new_reader(fast_path):
     new_reader()
     add_votes(guide, yes=3, no=1)
 
-    assert "75% of 4 readers found this helpful" in new_reader().content.decode()
-    assert "75% of 4 readers found this helpful" in new_reader().content.decode()
+    assert "4 readers answered" in new_reader().content.decode()
+    assert "4 readers answered" in new_reader().content.decode()
     assert fast_path == [False, True]
 
 
@@ -108,21 +108,23 @@ def test_an_unpublished_guide_is_gone_at_once_for_new_readers(fast_path):
 
 
 def test_each_new_reader_is_counted_once_but_bots_are_not(fast_path):
-    guide = make_guide(view_count=10)
+    guide = make_guide(view_count=110)
     pages = [new_reader().content.decode() for _ in range(3)]
     bot = new_reader(user_agent="Mozilla/5.0 (compatible; Googlebot/2.1)").content.decode()
 
     assert fast_path == [True, True, True]  # all but the first, which kept the page
-    assert "Viewed 11 times" in pages[0]
-    assert "Viewed 13 times" in pages[2]
-    assert "Viewed 13 times" in bot
+    assert "Viewed 111 times" in pages[0]
+    assert "Viewed 113 times" in pages[2]
+    assert "Viewed 113 times" in bot
     view_counts.flush()
     guide.refresh_from_db()
-    assert guide.view_count == 13
+    assert guide.view_count == 113
 
 
 def test_a_french_page_is_served_in_french(fast_path):
-    guide = make_guide(language="fr", slug="remboursement", title="Se faire rembourser")
+    guide = make_guide(
+        language="fr", slug="remboursement", title="Se faire rembourser", view_count=100
+    )
     Step.objects.filter(guide=guide).update(body_md="Faites-le.", body_html="<p>Faites-le.</p>")
     new_reader("/fr/acme/remboursement/")
     response = new_reader("/fr/acme/remboursement/")
@@ -130,7 +132,7 @@ def test_a_french_page_is_served_in_french(fast_path):
     assert fast_path == [True]
     assert response["Content-Language"] == "fr"
     assert '<html lang="fr"' in response.content.decode()
-    assert "Consulté 2 fois" in response.content.decode()
+    assert "Consulté 102 fois" in response.content.decode()
 
 
 def test_readers_with_cookies_queries_or_htmx_go_through_the_whole_stack(fast_path):

@@ -65,7 +65,7 @@ def test_guide_page_shows_everything_a_reader_needs(client):
     assert "<p>Read this first.</p>" in html
     assert html.count('class="prose"') >= 3 and "Do thing 3." in html
     assert "<h2>Still stuck?</h2>" in html
-    assert "Updated 1 March 2020" in html and "Published 19 July 2019" in html
+    assert "Checked 1 March 2020" in html and "Published 19 July 2019" in html
     assert "By Sam Writer" in html
     assert "Viewed 1,229,457 times" in html
     assert 'href="/tags/billing/"' in html
@@ -97,7 +97,7 @@ def test_guide_page_in_french_formats_dates_and_numbers(client):
     html = client.get("/fr/acme/remboursement/").content.decode()
 
     assert '<html lang="fr">' in html
-    assert "Mis à jour le 19 juillet 2019" in html
+    assert "Vérifié le 19 juillet 2019" in html
     assert "Consulté 1\u202f229\u202f457 fois" in html or "Consulté 1\xa0229\xa0457 fois" in html
     assert "Cette page vous a-t-elle été utile ?" in html
     assert "A besoin de travail" in html

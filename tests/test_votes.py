@@ -26,7 +26,7 @@ def test_a_vote_without_javascript_redirects_back_to_the_guide_showing_thanks(cl
     assert response["Location"] == "/acme/refund/#helpful"
     html = client.get("/acme/refund/").content.decode()
     assert "Thanks, and please share!" in html
-    assert "100% of 1 reader found this helpful" in html
+    assert "1 reader answered" in html
 
 
 def test_an_htmx_vote_returns_the_widget_in_place(client):
@@ -91,7 +91,7 @@ def test_one_vote_per_reader_and_changing_it_never_double_counts(client):
     assert Vote.objects.filter(guide=guide).count() == 1
     assert Vote.objects.get().helpful is False
     html = client.get("/acme/refund/").content.decode()
-    assert "0% of 1 reader found this helpful" in html
+    assert "1 reader answered" in html
 
 
 def test_votes_from_different_readers_are_counted_separately():
@@ -99,7 +99,7 @@ def test_votes_from_different_readers_are_counted_separately():
     for helpful in ("yes", "yes", "yes", "no"):
         vote(Client(), helpful)
     html = Client().get("/acme/refund/").content.decode()
-    assert "75% of 4 readers found this helpful" in html
+    assert "4 readers answered" in html
 
 
 def test_a_forged_visitor_cookie_is_ignored_and_replaced_on_the_next_page_view(client):
@@ -191,10 +191,10 @@ def test_each_step_answer_is_stored_per_reader_and_can_change(client):
 
 def test_a_step_answer_without_javascript_redirects_to_the_step(client):
     make_guide(steps=3)
-    visit(client, "/acme/refund/step/3/")
-    response = client.post("/acme/refund/step/3/answer/", {"worked": "yes"})
-    assert response["Location"] == "/acme/refund/step/3/#step-answer"
-    html = client.get("/acme/refund/step/3/").content.decode()
+    visit(client, "/acme/refund/step/2/")
+    response = client.post("/acme/refund/step/2/answer/", {"worked": "yes"})
+    assert response["Location"] == "/acme/refund/step/2/#step-answer"
+    html = client.get("/acme/refund/step/2/").content.decode()
     assert "Great. On to the next step." in html
     assert 'value="yes" aria-pressed="true"' in html
 

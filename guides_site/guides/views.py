@@ -26,11 +26,16 @@ from guides_site.limits.views import minutes_to_wait
 from . import page_cache, seo, view_counts
 from .forms import FeedbackForm, QuestionForm, StepAnswerForm, VoteForm
 from .models import Company, Guide, Question, Step, StepFeedback, Tag, Vote
+from .outline import Outline
 from .release import release_id
 from .visitors import ensure_visitor_id, give_visitor_id, remember_visitor, visitor_id
 
 _BOT_RE = re.compile(r"bot|crawl|spider|slurp|preview|facebookexternalhit|headless", re.I)
 RELATED_GUIDES = 5
+# Small numbers say little and look odd ("Viewed 2 times", "0% of 3 readers"): the view
+# count shows from this many views, the share of readers helped from this many votes.
+SHOW_VIEWS_FROM = 100
+SHOW_SHARE_FROM = 5
 RELEASE = release_id()
 
 
@@ -175,7 +180,7 @@ def guide_page_context(request, guide):
     return {
         "guide": guide,
         "company": guide.company,
-        "steps": guide.steps.all(),
+        "outline": Outline(guide),
         "tags": guide.tags.all(),
         "contacts": guide.company.contacts.all(),
         "related": guide.company.guides.published()
@@ -194,6 +199,8 @@ def guide_page_context(request, guide):
 
 
 def _views_text(views):
+    if views < SHOW_VIEWS_FROM:
+        return ""
     return ngettext("Viewed %(views)s time", "Viewed %(views)s times", views) % {
         "views": intcomma(views)
     }
@@ -238,6 +245,7 @@ def _vote_context(guide, vote):
         "votes_yes": guide.votes_yes,
         "votes_total": guide.votes_total,
         "votes_percent": guide.helpful_percent,
+        "show_share": guide.votes_total >= SHOW_SHARE_FROM,
         "feedback_form": FeedbackForm(),
     }
 
@@ -347,27 +355,77 @@ def walkthrough(request, company, guide, position):
 
 
 def _walkthrough_context(request, guide, step, visitor):
-    total = guide.steps.count()
+    outline = Outline(guide, guide.steps.only("pk", "guide_id", "position", "section_id"))
     position = step.position
-    return {
+    group = outline.group_of(position)
+    route_end = position == group.last_position
+    next_group = outline.group_after(group)
+    heading = _("Step %(number)s of %(total)s") % {
+        "number": outline.number_of(position),
+        "total": group.last_number,
+    }
+    if group.section:
+        heading = f"{heading} · {group.title}"
+    crumbs = [
+        (guide.company.name, guide.company.get_absolute_url()),
+        (guide.title, guide.get_absolute_url()),
+    ]
+    if group.section:
+        crumbs.append((group.title, _step_url(guide, group.first_position)))
+    crumbs.append(
+        (_("Step %(number)s") % {"number": outline.number_of(position)}, _step_url(guide, position))
+    )
+    context = {
         "guide": guide,
         "company": guide.company,
         "step": step,
-        "total": total,
+        "outline": outline,
+        "group": group,
+        "step_heading": heading,
+        "progress_value": group.index_of(position),
+        "progress_max": len(group.steps),
+        "route_end": route_end,
+        "sectioned": outline.sectioned,
+        "next_route": next_group if route_end else None,
+        "next_route_url": _step_url(guide, next_group.first_position)
+        if route_end and next_group
+        else None,
         "previous_url": _step_url(guide, position - 1) if position > 1 else None,
-        "next_url": _step_url(guide, position + 1) if position < total else None,
+        "next_url": None if route_end else _step_url(guide, position + 1),
         "answer": step.feedback.filter(visitor=visitor).first() if visitor else None,
         "contacts": guide.company.contacts.all(),
-        "breadcrumbs": seo.breadcrumbs(
-            (guide.company.name, guide.company.get_absolute_url()),
-            (guide.title, guide.get_absolute_url()),
-            (_("Step %(number)s") % {"number": position}, _step_url(guide, position)),
-        ),
+        "language_links": _walkthrough_language_links(guide, position),
+        "breadcrumbs": seo.breadcrumbs(*crumbs),
     }
+    if route_end:
+        context["vote_html"] = _render_vote(request, guide, _visitor_vote(guide.pk, visitor))
+    return context
 
 
 def _step_url(guide, position):
     return reverse("walkthrough", args=[guide.company.slug, guide.slug, position])
+
+
+def _walkthrough_language_links(guide, position):
+    """The same step in each translation that has it; else the translation's guide page."""
+    translations = _translations(guide)
+    having_step = set()
+    if len(translations) > 1:
+        having_step = set(
+            Step.objects.filter(
+                guide__translation_key=guide.translation_key,
+                guide__status=Guide.Status.PUBLISHED,
+                guide__language__in=list(translations),
+                position=position,
+            ).values_list("guide__language", flat=True)
+        )
+    links = {}
+    for code, url in translations.items():
+        if code == guide.language or code in having_step:
+            links[code] = f"{url}step/{position}/"
+        else:
+            links[code] = url
+    return sorted(links.items())
 
 
 def _save_per_visitor(model, lookup, values):
@@ -524,12 +582,14 @@ def step_answer(request, company, guide, position):
     if form.is_valid():
         refused = _store_step_answer(request, step, visitor, form.cleaned_data["worked"] == "yes")
     if request.htmx:
+        outline = Outline(guide, guide.steps.only("pk", "guide_id", "position", "section_id"))
         return render(
             request,
             "guides/_step_answer.html",
             {
                 "guide": guide,
                 "step": step,
+                "route_end": outline.is_route_end(step.position),
                 "swapped": True,
                 "refused": refused,
                 "answer": step.feedback.filter(visitor=visitor).first() if visitor else None,

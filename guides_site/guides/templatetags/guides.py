@@ -25,7 +25,7 @@ def breadcrumb_json_ld(context):
 
 @register.simple_tag(takes_context=True)
 def how_to_json_ld(context):
-    return json_ld(seo.how_to(context["guide"], context["steps"]))
+    return json_ld(seo.how_to(context["guide"], context["outline"].steps))
 
 
 @register.simple_tag
