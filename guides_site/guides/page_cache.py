@@ -24,7 +24,6 @@ from typing import NamedTuple
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
-from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.utils.crypto import salted_hmac
 from django.utils.html import conditional_escape
@@ -33,6 +32,7 @@ from django.utils.translation import get_language
 
 from ..operations.models import database_identity
 from .models import Company, Guide, Vote
+from .tokens import csrf_token
 
 CACHE_SECONDS = 60 * 60 * 24
 # The slots are derived from the secret key, so that no author, editor or reader can write
@@ -207,7 +207,7 @@ def cached_page(request, key_parts, render, *, release, seconds=CACHE_SECONDS):
     if html is None:
         html = render(CSRF_SLOT)
         _set(key, html, seconds, local_seconds=local_seconds)
-    return html.replace(CSRF_SLOT, get_token(request))
+    return html.replace(CSRF_SLOT, csrf_token(request))
 
 
 def vote_box(request, state, vote, *, release, render=None):
@@ -253,7 +253,7 @@ def fill_guide_page(request, page, *, views_text):
     """The page for this request: the page with its vote box, then the view count and the
     reader's CSRF token."""
     return page.replace(VIEWS_SLOT, conditional_escape(views_text)).replace(
-        CSRF_SLOT, get_token(request)
+        CSRF_SLOT, csrf_token(request)
     )
 
 
@@ -309,6 +309,6 @@ def kept(key_parts, compute, *, release):
 def fill_first_visit_page(request, parts, *, views_text):
     fills = {
         _VIEWS_SLOT_BYTES: conditional_escape(views_text).encode(),
-        _CSRF_SLOT_BYTES: get_token(request).encode(),
+        _CSRF_SLOT_BYTES: csrf_token(request).encode(),
     }
     return b"".join(fills[part] if index % 2 else part for index, part in enumerate(parts))

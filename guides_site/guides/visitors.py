@@ -7,10 +7,11 @@ cookie out cannot make a client a new reader at each vote.
 """
 
 import functools
-import secrets
 
 from django.conf import settings
 from django.core import signing
+
+from .tokens import random_bytes
 
 COOKIE_NAME = "visitor"
 _SALT = "guides.visitor"
@@ -26,7 +27,7 @@ def ensure_visitor_id(request):
     existing = visitor_id(request)
     if existing:
         return existing
-    request.new_visitor_id = secrets.token_hex(16)
+    request.new_visitor_id = random_bytes(16).hex()
     return request.new_visitor_id
 
 
