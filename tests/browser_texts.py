@@ -51,7 +51,12 @@ EN = {
     "sent": "Thank you. Your question was sent to our editors.",
     # Step-by-step mode.
     "walk": "Walk me through it, one step at a time",
-    "step": "Step {} of 25",
+    # The guide has two routes: steps 1 to 12 (Premium), then 13 to 25 (a support ticket).
+    "step": "Step {} of {}",
+    "routes": (
+        (12, "If you pay for Premium: ask for an account review"),
+        (25, "If you don't: open a support ticket"),
+    ),
     "pager": "Steps",
     "next": "Next",
     "previous": "Previous",
@@ -83,7 +88,11 @@ FR = {
     "required": "Veuillez écrire votre question.",
     "sent": "Merci. Votre question a été transmise à nos rédacteurs.",
     "walk": "Guidez-moi, une étape à la fois",
-    "step": "Étape {} sur 25",
+    "step": "Étape {} sur {}",
+    "routes": (
+        (12, "Si vous payez Premium\u202f: demandez un examen du compte"),
+        (25, "Sinon\u202f: ouvrez un ticket d'assistance"),
+    ),
     "pager": "Étapes",
     "next": "Suivante",
     "previous": "Précédente",
@@ -161,7 +170,13 @@ def step_url(live_server, text, number):
 
 
 def step_heading(page, text, number):
-    return page.get_by_role("heading", name=text["step"].format(number), exact=True)
+    return page.get_by_role("heading", name=step_label(text, number), exact=True)
+
+
+def step_label(text, number):
+    """The walkthrough's heading for a step of the guide: "Step 3 of 12 · <its route>"."""
+    last, title = next((last, title) for last, title in text["routes"] if number <= last)
+    return f"{text['step'].format(number, last)} · {title}"
 
 
 def pager_link(page, text, name):

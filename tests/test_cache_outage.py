@@ -50,7 +50,7 @@ def use_the_site(server, number):
     assert "Thanks, and please share!" in html
     status, _h, html, seconds = reader.get(GUIDE)
     done.append(("page with cookies", status, seconds))
-    assert "100% of" in html or "readers found this helpful" in html
+    assert "answered" in html or "found this helpful" in html
     status, _h, html, seconds = reader.post(
         GUIDE + "ask/", {"text": f"Does this work in outage number {number}?"}, HTMX
     )
