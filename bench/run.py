@@ -16,13 +16,12 @@ import os
 import re
 import secrets
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack
 from datetime import date
 from pathlib import Path
 
@@ -31,7 +30,17 @@ import brotli
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 sys.path.insert(0, str(ROOT / "bench"))
+sys.path.insert(0, str(ROOT))
 from corpus import HUNDRED_STEPS, TEN_STEPS, write_corpus  # noqa: E402
+
+# nginx, Redis and the wait for a port come from the tests' code (the development group).
+from tests.servers import (  # noqa: E402
+    NGINX,
+    RedisServer,
+    free_port,
+    nginx_server,
+    wait_until_ready,
+)
 
 CEILING = "static file (ceiling)"
 FIRST_VISITS = ("guide (10 steps)", "guide (100 steps)")
@@ -43,12 +52,6 @@ BUDGET = {
     "reimport_share": 0.05,
     "import_peak_mb": 300,
 }
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def production_env(workdir):
@@ -122,16 +125,17 @@ class Server:
                 stdout=subprocess.DEVNULL,
                 stderr=log,
             )
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                status, _, _ = self.get("/")
-                if status == 200:
-                    return self
-            except OSError:
-                time.sleep(0.2)
-        self.process.kill()
-        raise RuntimeError("gunicorn did not start: " + Path(self.log_path).read_text())
+        try:
+            wait_until_ready(
+                self.process,
+                lambda: "gunicorn did not start: " + Path(self.log_path).read_text(),
+                lambda: self.get("/")[0] == 200,
+                timeout=30,
+            )
+        except RuntimeError:
+            self.process.kill()
+            raise
+        return self
 
     def __exit__(self, *exc):
         self.process.terminate()
@@ -159,71 +163,6 @@ class Server:
         data = response.read()
         conn.close()
         return response.status, dict(response.getheaders()), data
-
-
-class Proxy:
-    """Debian's nginx with deploy/nginx.conf (TLS, a self-signed certificate) in front of the
-    server, in a folder of its own; the ceiling is then nginx serving the static file."""
-
-    def __init__(self, server, workdir):
-        self.server, self.prefix, self.port = server, workdir / "nginx", free_port()
-
-    def __enter__(self):
-        prefix = self.prefix
-        prefix.mkdir()
-        subprocess.run(
-            ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1"]
-            + ["-subj", "/CN=127.0.0.1", "-keyout", str(prefix / "key.pem")]
-            + ["-out", str(prefix / "cert.pem")],
-            check=True,
-            capture_output=True,
-        )
-        values = {
-            "SERVER_NAME": "127.0.0.1",
-            "APP_SERVERS": f"server 127.0.0.1:{self.server.port};",
-            "STATIC_ROOT": str(ROOT / "staticfiles"),
-            "TLS_CERTIFICATE": str(prefix / "cert.pem"),
-            "TLS_CERTIFICATE_KEY": str(prefix / "key.pem"),
-            "HTTPS_LISTEN": f"127.0.0.1:{self.port}",
-            "HTTP_LISTEN": f"127.0.0.1:{free_port()}",
-        }
-        site = (ROOT / "deploy/nginx.conf").read_text()
-        for name, value in values.items():
-            site = site.replace(f"@{name}@", value)
-        (prefix / "site.conf").write_text(site)
-        user = "user root;" if os.geteuid() == 0 else ""
-        temp = " ".join(
-            f"{kind}_temp_path {prefix}/{kind};"
-            for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
-        )
-        (prefix / "nginx.conf").write_text(
-            f"{user} worker_processes 1; pid {prefix}/nginx.pid; error_log {prefix}/error.log;"
-            f" events {{ worker_connections 1024; }} http {{ include /etc/nginx/mime.types;"
-            f" access_log off; {temp} include {prefix}/site.conf; }}"
-        )
-        self.process = subprocess.Popen(
-            ["nginx", "-p", str(prefix), "-c", str(prefix / "nginx.conf"), "-g", "daemon off;"],
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        deadline = time.monotonic() + 10
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
-                return self
-            except OSError:
-                if self.process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError("nginx did not start: see " + str(prefix)) from None
-                time.sleep(0.05)
-
-    def __exit__(self, *exc):
-        self.process.terminate()
-        self.process.wait(timeout=10)
-
-    @property
-    def url(self):
-        return f"https://127.0.0.1:{self.port}"
 
 
 def csrf_pair(server, path):
@@ -433,7 +372,7 @@ def main():
     if args.databases:
         return run_each_configuration(args)
     use_wrk = shutil.which("wrk") is not None
-    if args.proxy and not (use_wrk and shutil.which("nginx")):
+    if args.proxy and not (use_wrk and shutil.which(NGINX)):
         parser.error("--proxy needs nginx and wrk (apt-get install nginx wrk)")
     workdir = Path(tempfile.mkdtemp(prefix="guides-bench-"))
     env = production_env(workdir)
@@ -476,7 +415,12 @@ def main():
             (static_dir / "page.html").write_bytes(body)
         with ExitStack() as stack:
             server = stack.enter_context(Server(env, workdir / "gunicorn.log"))
-            base = stack.enter_context(Proxy(server, workdir)).url if args.proxy else server.url
+            base = server.url
+            if args.proxy:
+                # deploy/nginx.conf in front of the server; the ceiling is then nginx serving
+                # the static file. No access log: writing it would be measured too.
+                proxy = nginx_server(workdir / "nginx", [server.port], access_log=False)
+                base = f"https://127.0.0.1:{stack.enter_context(proxy)}"
             cookie, token = csrf_pair(server, guide10)
             # Without cookies, every request is a reader's first visit (the budget's case);
             # a reader with cookies (who has voted, asked, or is an editor) is shown apart.
@@ -559,7 +503,9 @@ def run_each_configuration(args):
             if name == "postgres":
                 env["DATABASE_URL"] = os.environ.get("BENCH_POSTGRES_URL", POSTGRES_URL)
                 create_postgres_database(env["DATABASE_URL"])
-                env["REDIS_URL"] = stack.enter_context(redis_server())
+                # A Redis of the configuration's own, its log in a folder gone afterwards.
+                folder = Path(stack.enter_context(tempfile.TemporaryDirectory()))
+                env["REDIS_URL"] = stack.enter_context(RedisServer(folder)).url
             print(f"\n==== {name} ====", flush=True)
             statuses[name] = subprocess.run([PYTHON, __file__, *argv], env=env).returncode
     print()
@@ -578,40 +524,6 @@ def create_postgres_database(url):
         ).fetchone()
         if not exists:
             connection.execute(f'CREATE DATABASE "{name}"')
-
-
-@contextmanager
-def redis_server():
-    """A redis-server of the benchmark's own, on a free port: its URL."""
-    port = free_port()
-    process = subprocess.Popen(
-        [
-            "redis-server",
-            "--port",
-            str(port),
-            "--bind",
-            "127.0.0.1",
-            "--save",
-            "",
-            "--appendonly",
-            "no",
-        ],
-        stdout=subprocess.DEVNULL,
-    )
-    try:
-        deadline = time.monotonic() + 10
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise RuntimeError("redis-server did not start") from None
-                time.sleep(0.05)
-        yield f"redis://127.0.0.1:{port}/0"
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
 
 
 def budget_lines(results):
