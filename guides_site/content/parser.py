@@ -22,7 +22,7 @@ from django.utils.text import slugify
 
 from guides_site.guides.models import RESERVED_COMPANY_SLUGS, SLUG_PATTERN, ContactChannel
 
-from .rendering import normalise_source
+from .rendering import MAX_STEP_CHARS, MAX_TEXT_CHARS, check_markdown, normalise_source
 
 MAX_FILE_BYTES = 1024 * 1024
 COMPANY_FILE = "company.md"
@@ -446,7 +446,7 @@ def _parse_company(text, relative, errors):
     split = _split_front_matter(text, errors)
     if split is None:
         return None
-    node, line_of, body, _first_body_line = split
+    node, line_of, body, first_body_line = split
     fields = _fields(node, COMPANY_KEYS, errors, "company", line_of)
     slug = Path(relative).parent.name
     if not _SLUG_RE.fullmatch(slug):
@@ -475,6 +475,7 @@ def _parse_company(text, relative, errors):
                 fields["website"][1], f"'website' must be an http(s) address, not {website!r}"
             )
     contacts = _contacts(fields, errors, line_of)
+    _check_markdown("\n".join(body), first_body_line, "the text about the company", errors)
     if errors.errors:
         return None
     return CompanyDoc(
@@ -703,6 +704,7 @@ def _split_body(lines, first_line, errors):
     current = None  # lines of the step being read: [first line text, continuation lines...]
     in_fence = False
     previous_blank = True
+    closing_line = None
     for number, line in enumerate(lines, start=first_line):
         line = line.expandtabs(4)
         if closing:
@@ -729,6 +731,7 @@ def _split_body(lines, first_line, errors):
             current.append(line)  # a paragraph's lazy continuation line
         else:
             closing.append(line)
+            closing_line = number
         previous_blank = not line.strip()
 
     if not steps:
@@ -752,19 +755,30 @@ def _split_body(lines, first_line, errors):
                 f"{MAX_LENGTHS['section']}",
             )
         section_docs.append(SectionDoc(title, first + 1, end - first))
+    _check_markdown("\n".join(intro), first_line, "introduction", errors)
     bodies = []
     for position, (number, step_lines) in enumerate(steps, start=1):
         first, rest = step_lines[0], _dedent(step_lines[1:])
-        body = normalise_source("\n".join([first, *rest]) if rest else first)
+        source = "\n".join([first, *rest])
+        body = normalise_source(source)
         if not body:
             errors.add(number, f"step {position} is empty")
+        _check_markdown(source, number, f"step {position}", errors, MAX_STEP_CHARS)
         bodies.append(body)
+    _check_markdown("\n".join(closing), closing_line, "closing section", errors)
     return (
         normalise_source("\n".join(intro)),
         tuple(bodies),
         normalise_source("\n".join(closing)),
         tuple(section_docs),
     )
+
+
+def _check_markdown(source, first_line, part, errors, max_chars=MAX_TEXT_CHARS):
+    """Report what keeps a part of a file from being rendered; its lines are the file's
+    from first_line on (steps' continuation lines lose only their indentation)."""
+    for line, message in check_markdown(source, max_chars):
+        errors.add(first_line + line - 1 if line else first_line, f"{part}: {message}")
 
 
 def _dedent(lines):

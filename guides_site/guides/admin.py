@@ -6,6 +6,7 @@ from adminsortable2.admin import (
 )
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Count, F, FloatField, OuterRef, Q
 from django.db.models.functions import Cast
@@ -14,11 +15,17 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from guides_site.content.rendering import render_markdown
+from guides_site.content.rendering import (
+    MAX_STEP_CHARS,
+    MAX_TEXT_CHARS,
+    check_markdown,
+    checked_render,
+)
 
 from .models import (
     Company,
@@ -38,6 +45,39 @@ from .views import full_guide_page_context
 NEEDS_ATTENTION_MIN_VOTES = 10
 
 
+def markdown_limit(field_name):
+    """The most characters a Markdown field takes: a step's text, or any other."""
+    return MAX_STEP_CHARS if field_name.endswith("body_md") else MAX_TEXT_CHARS
+
+
+def for_editors(problems):
+    """check_markdown's problems as sentences for an editor."""
+    return [
+        _("Line %(line)s: %(problem)s") % {"line": line, "problem": problem}
+        if line
+        else capfirst(problem)
+        for line, problem in problems
+    ]
+
+
+def markdown_preview_html(source, max_chars):
+    """source rendered as an import or a save would, or why it cannot be."""
+    problems, html = checked_render(source, max_chars)
+    if problems:
+        return format_html_join(
+            "", '<p class="markdown-problem">{}</p>', ((p,) for p in for_editors(problems))
+        )
+    return html
+
+
+def markdown_validator(max_chars):
+    def validate(source):
+        if problems := check_markdown(source, max_chars):
+            raise ValidationError(for_editors(problems))
+
+    return validate
+
+
 class MarkdownWidget(forms.Textarea):
     """A Markdown textarea with a live preview of the sanitised HTML, rendered by the
     server (the same code as on import) as the editor types."""
@@ -47,6 +87,10 @@ class MarkdownWidget(forms.Textarea):
     class Media:
         js = ["django_htmx/htmx-2.min.js", "admin/guides/markdown-preview.js"]
         css = {"all": ["admin/guides/markdown.css"]}
+
+    def __init__(self, attrs=None, max_chars=MAX_TEXT_CHARS):
+        super().__init__(attrs)
+        self.max_chars = max_chars
 
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)
@@ -58,7 +102,8 @@ class MarkdownWidget(forms.Textarea):
                 "hx-sync": "this:replace",
             }
         )
-        context["widget"]["preview_html"] = render_markdown(value or "")
+        # A form sent back with errors shows what was typed: why, rather than a rendering.
+        context["widget"]["preview_html"] = markdown_preview_html(value or "", self.max_chars)
         return context
 
 
@@ -68,7 +113,9 @@ class MarkdownFieldsMixin:
             kwargs["assume_scheme"] = "https"
         if db_field.name.endswith("_md"):
             rows = 4 if db_field.name == "body_md" else 6
-            kwargs["widget"] = MarkdownWidget(attrs={"rows": rows})
+            limit = markdown_limit(db_field.name)
+            kwargs["widget"] = MarkdownWidget(attrs={"rows": rows}, max_chars=limit)
+            kwargs["validators"] = [markdown_validator(limit)]
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
@@ -290,12 +337,15 @@ class GuideAdmin(MarkdownFieldsMixin, SortableAdminBase, admin.ModelAdmin):
         ]
 
     def markdown_preview(self, request):
-        """Render Markdown exactly as an import or a save would (staff only)."""
+        """Render Markdown exactly as an import or a save would, for those who may change
+        guides; or say why it cannot be."""
+        if not self.has_change_permission(request):
+            return HttpResponse(status=403)
         if request.method != "POST":
             return HttpResponse(status=405)
         # htmx posts the whole form and names the textarea that changed.
-        source = request.POST.get(request.headers.get("HX-Trigger-Name", ""), "")
-        return HttpResponse(render_markdown(source))
+        name = request.headers.get("HX-Trigger-Name", "")
+        return HttpResponse(markdown_preview_html(request.POST.get(name, ""), markdown_limit(name)))
 
     def preview_page(self, request, pk):
         """A draft, shown to staff as readers will see it once published."""
