@@ -103,3 +103,18 @@ def nojs_page(browser, live_server, settings):
 def _site_url(settings):
     """Absolute addresses on pages name the test client's host."""
     settings.SITE_URL = "http://testserver"
+
+
+@pytest.fixture
+def editor(db):
+    """A client logged in as a staff member of the Editors group."""
+    from django.contrib.auth.models import Group, User
+    from django.test import Client
+
+    call_command("setup_editors", stdout=StringIO())
+    user = User.objects.create_user("edith", password="a-long-passphrase", is_staff=True)
+    user.groups.add(Group.objects.get(name="Editors"))
+    client = Client()
+    client.force_login(user)
+    client.user = user
+    return client

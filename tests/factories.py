@@ -1,5 +1,6 @@
 """Small helpers that build content trees and rows for tests."""
 
+import re
 import textwrap
 from datetime import date
 
@@ -97,3 +98,51 @@ def visit(client, path="/acme/refund/"):
     vote or a step answer counts only from an id given on an earlier page view."""
     client.get(path)
     return client
+
+
+def form_errors(response):
+    return re.findall(r"errorlist.*?</ul>", response.content.decode(), re.S)
+
+
+def guide_form_data(guide, steps=None, sections=None, **changes):
+    """The POST data of the guide change form, with steps as [(id or None, text, position)]
+    or [(id or None, text, position, section id or None)], and sections as
+    [(id or None, title)]."""
+    if steps is None:
+        steps = [(s.pk, s.body_md, s.position, s.section_id) for s in guide.steps.all()]
+    if sections is None:
+        sections = [(s.pk, s.title) for s in guide.sections.all()]
+    data = {
+        "company": guide.company.pk,
+        "title": guide.title,
+        "slug": guide.slug,
+        "language": guide.language,
+        "status": guide.status,
+        "summary": guide.summary,
+        "intro_md": guide.intro_md,
+        "closing_md": guide.closing_md,
+        "author": guide.author,
+        "published": guide.published.isoformat(),
+        "translation_key": guide.translation_key,
+        "steps-TOTAL_FORMS": len(steps),
+        "steps-INITIAL_FORMS": guide.steps.count(),
+        "steps-MIN_NUM_FORMS": 0,
+        "steps-MAX_NUM_FORMS": 1000,
+        "numbering": guide.numbering,
+        "sections-TOTAL_FORMS": len(sections),
+        "sections-INITIAL_FORMS": guide.sections.count(),
+        "sections-MIN_NUM_FORMS": 0,
+        "sections-MAX_NUM_FORMS": 1000,
+    }
+    for index, (pk, title) in enumerate(sections):
+        data[f"sections-{index}-id"] = pk or ""
+        data[f"sections-{index}-guide"] = guide.pk
+        data[f"sections-{index}-title"] = title
+    for index, (pk, text, position, *section) in enumerate(steps):
+        data[f"steps-{index}-id"] = pk or ""
+        data[f"steps-{index}-guide"] = guide.pk
+        data[f"steps-{index}-body_md"] = text
+        data[f"steps-{index}-position"] = position
+        data[f"steps-{index}-section"] = (section[0] if section else None) or ""
+    data.update(changes)
+    return data

@@ -1,4 +1,3 @@
-import re
 from io import StringIO
 
 import pytest
@@ -11,68 +10,9 @@ from django.test.utils import CaptureQueriesContext
 
 from guides_site.guides.models import Company, Guide, Question, StepFeedback, Vote, VoteReset
 
-from .factories import add_votes, make_company, make_guide
+from .factories import add_votes, form_errors, guide_form_data, make_company, make_guide
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def editor():
-    call_command("setup_editors", stdout=StringIO())
-    user = User.objects.create_user("edith", password="a-long-passphrase", is_staff=True)
-    user.groups.add(Group.objects.get(name="Editors"))
-    client = Client()
-    client.force_login(user)
-    client.user = user
-    return client
-
-
-def form_errors(response):
-    return re.findall(r"errorlist.*?</ul>", response.content.decode(), re.S)
-
-
-def guide_form_data(guide, steps=None, sections=None, **changes):
-    """The POST data of the guide change form, with steps as [(id or None, text, position)]
-    or [(id or None, text, position, section id or None)], and sections as
-    [(id or None, title)]."""
-    if steps is None:
-        steps = [(s.pk, s.body_md, s.position, s.section_id) for s in guide.steps.all()]
-    if sections is None:
-        sections = [(s.pk, s.title) for s in guide.sections.all()]
-    data = {
-        "company": guide.company.pk,
-        "title": guide.title,
-        "slug": guide.slug,
-        "language": guide.language,
-        "status": guide.status,
-        "summary": guide.summary,
-        "intro_md": guide.intro_md,
-        "closing_md": guide.closing_md,
-        "author": guide.author,
-        "published": guide.published.isoformat(),
-        "translation_key": guide.translation_key,
-        "steps-TOTAL_FORMS": len(steps),
-        "steps-INITIAL_FORMS": guide.steps.count(),
-        "steps-MIN_NUM_FORMS": 0,
-        "steps-MAX_NUM_FORMS": 1000,
-        "numbering": guide.numbering,
-        "sections-TOTAL_FORMS": len(sections),
-        "sections-INITIAL_FORMS": guide.sections.count(),
-        "sections-MIN_NUM_FORMS": 0,
-        "sections-MAX_NUM_FORMS": 1000,
-    }
-    for index, (pk, title) in enumerate(sections):
-        data[f"sections-{index}-id"] = pk or ""
-        data[f"sections-{index}-guide"] = guide.pk
-        data[f"sections-{index}-title"] = title
-    for index, (pk, text, position, *section) in enumerate(steps):
-        data[f"steps-{index}-id"] = pk or ""
-        data[f"steps-{index}-guide"] = guide.pk
-        data[f"steps-{index}-body_md"] = text
-        data[f"steps-{index}-position"] = position
-        data[f"steps-{index}-section"] = (section[0] if section else None) or ""
-    data.update(changes)
-    return data
 
 
 def test_setup_editors_is_idempotent():

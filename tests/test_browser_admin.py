@@ -33,8 +33,12 @@ def test_an_editor_drags_the_third_step_to_the_top_and_readers_see_the_new_order
 ):
     page = editor_page
     guide = make_guide(steps=4)
+    # Tall enough for the first and the third step to be on screen at once, as when an
+    # editor drags over a short distance (each step now has a section field too).
+    page.set_viewport_size({"width": 1280, "height": 1200})
     page.goto(f"{live_server.url}/admin/guides/guide/{guide.pk}/change/")
     headers = page.locator("#steps-group .inline-related:not(.empty-form) > h3")
+    headers.nth(0).scroll_into_view_if_needed()
 
     drag(headers.nth(2), headers.nth(0))
     # Save only once the dragged step has settled in first place.

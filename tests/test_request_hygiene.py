@@ -12,9 +12,8 @@ from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
 
 from guides_site.guides.models import Question, Step
 
-from .factories import make_guide, visit
+from .factories import guide_form_data, make_guide, visit
 from .servers import csrf_headers, gunicorn
-from .test_admin import guide_form_data
 
 pytestmark = pytest.mark.django_db
 

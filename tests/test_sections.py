@@ -14,8 +14,17 @@ from guides_site.content.importer import import_content
 from guides_site.content.parser import ContentInvalid
 from guides_site.guides.models import Guide, Section
 
-from .factories import GUIDE_MD, acme_tree, add_votes, guide_md, make_company, make_guide, visit
-from .test_admin import editor, form_errors, guide_form_data  # noqa: F401 (fixture)
+from .factories import (
+    GUIDE_MD,
+    acme_tree,
+    add_votes,
+    form_errors,
+    guide_form_data,
+    guide_md,
+    make_company,
+    make_guide,
+    visit,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -295,7 +304,7 @@ def test_the_header_leads_with_the_date_checked_and_its_age(client):
     assert '"dateModified": "' + checked.isoformat() in html
 
 
-def test_an_editor_puts_steps_in_sections_and_the_page_follows(editor, client):  # noqa: F811
+def test_an_editor_puts_steps_in_sections_and_the_page_follows(editor, client):
     guide = make_guide(steps=4, source_path="acme/refund.md")
     first = Section.objects.create(guide=guide, position=1, title="Route A")
     second = Section.objects.create(guide=guide, position=2, title="Route B")
@@ -325,7 +334,7 @@ def test_an_editor_puts_steps_in_sections_and_the_page_follows(editor, client): 
     assert '<a href="#section-1">Route B</a>' in html
 
 
-def test_the_admin_refuses_a_section_split_by_other_steps(editor):  # noqa: F811
+def test_the_admin_refuses_a_section_split_by_other_steps(editor):
     guide = make_guide(steps=3)
     route = Section.objects.create(guide=guide, position=1, title="Route A")
     steps = list(guide.steps.all())
@@ -343,7 +352,7 @@ def test_the_admin_refuses_a_section_split_by_other_steps(editor):  # noqa: F811
     assert "must follow each other" in response.content.decode()
 
 
-def test_an_editor_adds_a_section_and_renames_one(editor, client):  # noqa: F811
+def test_an_editor_adds_a_section_and_renames_one(editor, client):
     guide = make_guide(steps=2)
     Section.objects.create(guide=guide, position=1, title="Old")
     client.get("/acme/refund/")
