@@ -9,7 +9,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Count, F, FloatField, OuterRef, Q
-from django.db.models.functions import Cast
+from django.db.models.functions import Cast, NullIf
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -43,6 +43,38 @@ from .models import (
 from .views import full_guide_page_context
 
 NEEDS_ATTENTION_MIN_VOTES = 10
+# What the filters and the date hierarchy add to a field's path in a changelist's address.
+_FILTER_LOOKUPS = frozenset(
+    {"exact", "isnull", "in", "gt", "gte", "lt", "lte", "year", "month", "day", "id", "pk"}
+)
+
+
+class OfferedLookupsOnly:
+    """A changelist takes only the lookups its filters and date hierarchy offer.
+
+    Django's own check lets through any lookup on the model's own fields: an editor could
+    then recover a reader's hidden visitor id by bisection (?visitor__startswith=…) and join
+    what that reader voted, answered and asked, or run slow regular expressions. Search (?q=)
+    is not a lookup, and stays as search_fields say.
+    """
+
+    def lookup_allowed(self, lookup, value, request=None):
+        if not super().lookup_allowed(lookup, value, request):
+            return False
+        paths = set()
+        for item in self.get_list_filter(request):
+            if isinstance(item, type) and issubclass(item, admin.SimpleListFilter):
+                if lookup == item.parameter_name:
+                    return True
+                continue
+            paths.add(item[0] if isinstance(item, (tuple, list)) else item)
+        if self.date_hierarchy:
+            paths.add(self.date_hierarchy)
+        return any(
+            lookup.startswith(path + "__")
+            and set(lookup.removeprefix(path + "__").split("__")) <= _FILTER_LOOKUPS
+            for path in paths
+        )
 
 
 def markdown_limit(field_name):
@@ -127,7 +159,7 @@ class ContactChannelInline(SortableTabularInline):
 
 
 @admin.register(Company)
-class CompanyAdmin(MarkdownFieldsMixin, SortableAdminBase, admin.ModelAdmin):
+class CompanyAdmin(OfferedLookupsOnly, MarkdownFieldsMixin, SortableAdminBase, admin.ModelAdmin):
     list_display = ["name", "slug", "guide_count", "website"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
@@ -238,7 +270,7 @@ class NeedsAttentionFilter(admin.SimpleListFilter):
 
 
 @admin.register(Guide)
-class GuideAdmin(MarkdownFieldsMixin, SortableAdminBase, admin.ModelAdmin):
+class GuideAdmin(OfferedLookupsOnly, MarkdownFieldsMixin, SortableAdminBase, admin.ModelAdmin):
     list_display = [
         "title",
         "company",
@@ -296,7 +328,12 @@ class GuideAdmin(MarkdownFieldsMixin, SortableAdminBase, admin.ModelAdmin):
             super()
             .get_queryset(request)
             .ranked()
-            .annotate(step_count=SubqueryCount(steps), questions_waiting=SubqueryCount(waiting))
+            .annotate(
+                step_count=SubqueryCount(steps),
+                questions_waiting=SubqueryCount(waiting),
+                # What "found helpful" shows, to sort by; guides without votes come last.
+                votes_share=Cast("votes_yes", FloatField()) / NullIf("votes_total", 0),
+            )
         )
 
     @admin.display(description=_("steps"), ordering="step_count")
@@ -506,7 +543,7 @@ def _save_steps_in_order(guide, formset):
 
 
 @admin.register(Tag)
-class TagAdmin(admin.ModelAdmin):
+class TagAdmin(OfferedLookupsOnly, admin.ModelAdmin):
     list_display = ["name", "slug", "guide_count"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
@@ -519,7 +556,7 @@ class TagAdmin(admin.ModelAdmin):
         return tag.guide_count
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(OfferedLookupsOnly, admin.ModelAdmin):
     """Readers' input: editors look and filter, they don't rewrite what readers said."""
 
     def has_add_permission(self, request):
@@ -569,7 +606,7 @@ class VoteResetAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Question)
-class QuestionAdmin(admin.ModelAdmin):
+class QuestionAdmin(OfferedLookupsOnly, admin.ModelAdmin):
     list_display = ["short_text", "guide", "status", "created", "answered_at"]
     list_filter = ["status", "guide__language", "guide"]
     list_select_related = ["guide"]
