@@ -27,7 +27,10 @@ slug_validator = RegexValidator(
 )
 # Company pages live at /<company>/, so a company may not take the name of another page.
 RESERVED_COMPANY_SLUGS = frozenset(
-    {"admin", "about", "tags", "static", "media", "fr", "en", "i18n", "preview", "healthz"}
+    {
+        *("admin", "about", "tags", "static", "media", "fr", "en", "i18n", "preview"),
+        *("healthz", "readyz"),
+    }
 )
 
 WILSON_Z = 1.96

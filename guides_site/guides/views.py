@@ -163,13 +163,14 @@ def _get_guide(company, slug):
     )
 
 
-def full_guide_page_context(request, guide, vote):
-    """Everything the guide page shows, this reader's vote box and the view count included,
-    for the few responses rendered whole instead of from the cached page."""
+def full_guide_page_context(request, guide, vote, **vote_extra):
+    """Everything the guide page shows, this reader's vote box (with vote_extra in its
+    context) and the view count included, for the few responses rendered whole instead of
+    from the cached page."""
     return {
         **guide_page_context(request, guide),
         "views_text": _views_text(guide.view_count + view_counts.pending_views(guide.pk)),
-        "vote_html": _render_vote(request, guide, vote),
+        "vote_html": _render_vote(request, guide, vote, **vote_extra),
     }
 
 
@@ -559,8 +560,7 @@ def _vote_response(request, guide, visitor, form=None, feedback_form=None, refus
         return HttpResponse(_render_vote(request, guide, _visitor_vote(guide.pk, visitor), **extra))
     if refused:
         # The whole page, with the reason where the vote was.
-        context = full_guide_page_context(request, guide, _visitor_vote(guide.pk, visitor))
-        context["vote_html"] = _render_vote(request, guide, None, **extra)
+        context = full_guide_page_context(request, guide, None, **extra)
         return _refused_page(request, "guides/guide.html", context, refused)
     return redirect(guide.get_absolute_url() + "#helpful")
 

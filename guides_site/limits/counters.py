@@ -50,28 +50,29 @@ def counts(keys):
     return {key: found.get(key, 0) for key in keys}
 
 
-def hit(keys, seconds):
-    """Add one to each key; each expires with its window, at most `seconds` from now."""
+def hit(keys):
+    """Add one to each of [(key, seconds)], in one round trip or transaction; each key
+    expires with its window, at most its seconds from now."""
     if not keys:
         return
     redis = _redis()
     if redis is not None:
         try:
             pipe = redis.pipeline()
-            for key in keys:
+            for key, seconds in keys:
                 pipe.incr(_REDIS_PREFIX + key)
                 pipe.expire(_REDIS_PREFIX + key, seconds + 1)
             pipe.execute()
             return
         except Exception as error:  # any Redis failure: fall back to the database
             _redis_failed(error)
-    expires = timezone.now() + timedelta(seconds=seconds + 1)
+    now = timezone.now()
     # One statement per key, an atomic upsert, so concurrent workers never lose a count.
     sql = _UPSERT_SQL.format(table=_TABLE, key=_quote("key"), count=_quote("count"))
     with transaction.atomic():
         with connection.cursor() as cursor:
-            for key in keys:
-                cursor.execute(sql, [key, expires])
+            for key, seconds in keys:
+                cursor.execute(sql, [key, now + timedelta(seconds=seconds + 1)])
         if random.randrange(_PURGE_EVERY) == 0:  # noqa: S311 (not for security)
             RateCounter.objects.filter(expires__lte=timezone.now()).delete()
 

@@ -43,8 +43,8 @@ def refusal(scope, request, visitor):
 
 def record(scope, request, visitor):
     """Count an accepted submission."""
-    for key, _count, seconds, _remaining in _windowed(_limited_keys(scope, request, visitor)):
-        counters.hit([key], seconds)
+    windowed = _windowed(_limited_keys(scope, request, visitor))
+    counters.hit([(key, seconds) for key, _count, seconds, _remaining in windowed])
 
 
 def _network_vote_key(request, guide_id):
@@ -63,4 +63,4 @@ def network_may_vote(request, guide_id):
 
 def record_network_vote(request, guide_id):
     if settings.RATE_LIMITS:
-        counters.hit([_network_vote_key(request, guide_id)], 24 * 60 * 60)
+        counters.hit([(_network_vote_key(request, guide_id), 24 * 60 * 60)])
