@@ -239,7 +239,7 @@ DATABASES = {"default": _database}
 
 # The shared cache fails open: if Redis stops or hangs, each call gives up within
 # CACHE_TIMEOUT_SECONDS and the page is built from the database instead (slower, still
-# right). django-redis logs each ignored error; guides_site.guides.cache_health keeps that
+# right). django-redis logs each ignored error; operations.outages.OncePerInterval keeps that
 # to one line per interval.
 REDIS_URL = env_str("REDIS_URL")
 CACHE_TIMEOUT_SECONDS = env_float("CACHE_TIMEOUT_SECONDS", 0.25)
