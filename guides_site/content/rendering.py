@@ -71,24 +71,18 @@ def normalise_source(text):
 
 def check_markdown(source, max_chars):
     """What keeps source from being rendered, as [(line or None, message)], lines counted
-    from 1; [] if it renders."""
-    return checked_render(source, max_chars)[0]
+    from 1; [] if nothing does.
 
-
-def checked_render(source, max_chars):
-    """(what keeps source from being rendered, its HTML or None).
-
-    The size, the nesting and the HTML tags are checked first, each in a bounded time, so
-    Python-Markdown never sees a source it would take long over or recurse too deep in;
-    then the source is rendered, in case it still fails.
+    The size, the nesting and the HTML tags are checked, each in a bounded time and without
+    rendering (the import checks every file, changed or not), so that Python-Markdown never
+    sees a source it would take long over or recurse too deep in.
     """
     text = source.replace("\r\n", "\n").replace("\r", "\n")
     length = len(normalise_source(text))
     if length > max_chars:
         first_line = text[: len(text) - len(text.lstrip())].count("\n") + 1
         message = _("the text is %(length)s characters long; the limit is %(limit)s")
-        limits = {"length": _number(length), "limit": _number(max_chars)}
-        return [(first_line, message % limits)], None
+        return [(first_line, message % {"length": _number(length), "limit": _number(max_chars)})]
     problems = []
     if too_deep := _first_line_too_deep(text):
         message = _("lists and quotes nest more than %(limit)s deep here")
@@ -99,7 +93,13 @@ def checked_render(source, max_chars):
             "for a “<” that starts no tag"
         )
         problems.append((open_tags, message))
-    if problems:
+    return problems
+
+
+def checked_render(source, max_chars):
+    """(what keeps source from being rendered, its HTML or None): check_markdown, then the
+    rendering itself, in case it still fails."""
+    if problems := check_markdown(source, max_chars):
         return problems, None
     try:
         return [], render_markdown(source)

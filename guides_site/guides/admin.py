@@ -23,7 +23,6 @@ from django.utils.translation import ngettext
 from guides_site.content.rendering import (
     MAX_STEP_CHARS,
     MAX_TEXT_CHARS,
-    check_markdown,
     checked_render,
 )
 
@@ -104,7 +103,8 @@ def markdown_preview_html(source, max_chars):
 
 def markdown_validator(max_chars):
     def validate(source):
-        if problems := check_markdown(source, max_chars):
+        # Rendered, not only checked: what the save will render must not fail there.
+        if problems := checked_render(source, max_chars)[0]:
             raise ValidationError(for_editors(problems))
 
     return validate
