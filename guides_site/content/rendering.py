@@ -46,6 +46,8 @@ _LIST_ITEM = re.compile(r" {0,3}(?:(?P<bullet>[*+-])|\d+\.) +")
 # A line such as "- - -" is a rule, not lists inside each other.
 _RULE = blockprocessors.HRProcessor.SEARCH_RE
 _START_TAG = re.compile("<[a-zA-Z]")
+# What must be there for a quote or a list item to open (see _opening); counted, not parsed.
+_MARKERS = (">", "- ", "* ", "+ ", ". ")
 # How far the HTML parser reads a tag: Python-Markdown's version of the parser's own pattern.
 _TAG_END = htmlparser.locatestarttagend_tolerant
 
@@ -78,7 +80,8 @@ def check_markdown(source, max_chars):
     sees a source it would take long over or recurse too deep in.
     """
     text = source.replace("\r\n", "\n").replace("\r", "\n")
-    length = len(normalise_source(text))
+    # Normalising only ever shortens a text: most need not be.
+    length = len(text) if len(text) <= max_chars else len(normalise_source(text))
     if length > max_chars:
         first_line = text[: len(text) - len(text.lstrip())].count("\n") + 1
         message = _("the text is %(length)s characters long; the limit is %(limit)s")
@@ -121,7 +124,11 @@ def _first_line_too_deep(text):
     line, ends what it does not carry on. What it opens after that is inside all of those.
     Fenced code is left out.
     """
+    # Each list or quote is opened by a marker of its own: with no more markers than the
+    # limit, nothing can be nested deeper (most texts; the import checks every one).
     text = text.expandtabs(4)
+    if sum(map(text.count, _MARKERS)) <= MAX_NESTING:
+        return None
     fenced = _fenced_lines(text)
     containers = []  # ">", "*" (a bulleted list) or "1" (a numbered one), outermost first
     after_blank, in_item = True, False
@@ -183,6 +190,8 @@ def _fenced_lines(text):
 def _first_line_of_open_tags(text):
     """The line where Python's HTML parser would have read MAX_TAG_READING characters of
     tags, or None. It reads from every "<" followed by a letter, or from fewer of them."""
+    if text.count("<") * len(text) <= MAX_TAG_READING:
+        return None  # it could not read that much even to the end of the text from each
     read = 0
     for start in _START_TAG.finditer(text):
         read += _TAG_END.match(text, start.start()).end() - start.start()
