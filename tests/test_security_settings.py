@@ -84,7 +84,7 @@ def test_the_visitor_cookie_is_http_only_and_same_site(client):
     assert cookie["httponly"] and cookie["samesite"] == "Lax"
 
 
-def test_htmx_is_configured_for_a_strict_policy(client):
+def test_htmx_is_configured_for_a_strict_policy(client, db):
     html = client.get("/about/").content.decode()
     assert '"allowEval": false' in html and '"includeIndicatorStyles": false' in html
     assert "<script>" not in html and " onclick=" not in html
