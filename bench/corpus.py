@@ -111,8 +111,9 @@ def write_corpus(root, guides=2000, seed=2026, include=None):
         folder.mkdir()
         (folder / "company.md").write_text(
             f"---\nname: Bench Company {company_index}\nwebsite: https://example.com\n"
-            "contacts:\n  - kind: phone\n    value: '+33 1 00 00 00 00'\n"
-            "    hours: Monday to Friday, 9:00 to 18:00\n"
+            "country: FR\ntimezone: Europe/Paris\n"
+            "contacts:\n  - kind: phone\n    value: '+33 1 40 00 00 00'\n"
+            "    hours: Mo-Fr 09:00-18:00; PH off\n"
             "  - kind: help\n    value: https://example.com/help\n---\n"
             f"{sentence(rng)}\n",
             encoding="utf-8",

@@ -142,6 +142,7 @@ INSTALLED_APPS = [
     "guides_site.guides",
     "guides_site.limits",
     "guides_site.operations",
+    "guides_site.contacts",
 ]
 
 # The request id and the health probes come first: probes pass the HTTPS redirect and the Host

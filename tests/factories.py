@@ -10,11 +10,13 @@ COMPANY_MD = """\
 ---
 name: Acme
 website: https://acme.example
+country: FR
+timezone: Europe/Paris
 contacts:
   - kind: phone
     label: Support
     value: "+33 1 23 45 67 89"
-    hours: Monday to Friday, 9:00 to 18:00
+    hours: Mo-Fr 09:00-18:00
   - kind: email
     value: help@acme.example
 ---

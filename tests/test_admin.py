@@ -8,7 +8,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from guides_site.guides.models import Company, Guide, Question, StepFeedback, Vote, VoteReset
+from guides_site.guides.models import Guide, Question, StepFeedback, Vote, VoteReset
 
 from .factories import add_votes, form_errors, guide_form_data, make_company, make_guide
 
@@ -223,30 +223,6 @@ def test_votes_are_read_only_for_editors(editor):
     assert editor.get("/admin/guides/vote/add/").status_code == 403
     response = editor.post(f"/admin/guides/vote/{vote.pk}/change/", {"helpful": "false"})
     assert response.status_code == 403
-
-
-def test_an_editor_adds_a_company_with_contacts(editor):
-    response = editor.post(
-        "/admin/guides/company/add/",
-        {
-            "name": "Orange",
-            "slug": "orange",
-            "website": "https://www.orange.fr",
-            "about_md": "",
-            "contacts-TOTAL_FORMS": 1,
-            "contacts-INITIAL_FORMS": 0,
-            "contacts-MIN_NUM_FORMS": 0,
-            "contacts-MAX_NUM_FORMS": 1000,
-            "contacts-0-kind": "phone",
-            "contacts-0-label": "Service client",
-            "contacts-0-value": "3900",
-            "contacts-0-hours": "8h–20h",
-            "contacts-0-position": 1,
-        },
-    )
-    assert response.status_code == 302, response.content.decode()[:3000]
-    contact = Company.objects.get(slug="orange").contacts.get()
-    assert (contact.kind, contact.value, contact.href) == ("phone", "3900", "tel:3900")
 
 
 def test_the_admin_speaks_french_to_an_editor_who_chooses_it(editor):

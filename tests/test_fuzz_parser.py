@@ -22,6 +22,7 @@ from django.utils.text import slugify
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from guides_site.contacts.models import ContactChannel
 from guides_site.content.parser import (
     COMPANY_KEYS,
     CONTACT_KEYS,
@@ -31,7 +32,7 @@ from guides_site.content.parser import (
     load_tree,
 )
 from guides_site.content.rendering import render_markdown
-from guides_site.guides.models import SLUG_PATTERN, Company, ContactChannel, Guide, Tag
+from guides_site.guides.models import SLUG_PATTERN, Company, Guide, Tag
 
 from .factories import COMPANY_MD, GUIDE_MD, guide_md, write_tree
 from .html_safety import SCRIPT_SCHEMES, URL_ATTRIBUTES
@@ -100,8 +101,9 @@ def check_fits_the_database(tree):
         for contact in company.contacts:
             check_text_fits(contact)
             assert contact.kind in ContactChannel.Kind.values
-            for name in ("label", "value", "hours"):
+            for name in ("value", "hours"):
                 assert len(getattr(contact, name)) <= max_length(ContactChannel, name)
+            assert all(len(text) <= 100 and "\x00" not in text for text in contact.label.values())
     for guide in tree.guides:
         check_text_fits(guide)
         assert re.fullmatch(SLUG_PATTERN, guide.slug), guide.slug

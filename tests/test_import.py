@@ -6,7 +6,8 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from guides_site.guides.models import Company, ContactChannel, Guide, Step, Tag
+from guides_site.contacts.models import ContactChannel
+from guides_site.guides.models import Company, Guide, Step, Tag
 
 from .factories import COMPANY_MD, GUIDE_MD, acme_tree, guide_md, write_tree
 
@@ -95,7 +96,7 @@ def test_it_imports_intro_steps_closing_and_front_matter(tmp_path):
     assert (phone.kind, phone.href, phone.hours) == (
         "phone",
         "tel:+33123456789",
-        "Monday to Friday, 9:00 to 18:00",
+        "Mo-Fr 09:00-18:00",
     )
     assert email.href == "mailto:help@acme.example"
 

@@ -4,8 +4,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from guides_site.contacts.models import ContactChannel
 from guides_site.guides import view_counts
-from guides_site.guides.models import ContactChannel, Guide, Question, Tag
+from guides_site.guides.models import Guide, Question, Tag
 
 from .factories import make_company, make_guide
 

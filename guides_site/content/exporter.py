@@ -19,11 +19,15 @@ def export_content(root):
     root = Path(root)
     companies = guides = 0
     for company in Company.objects.prefetch_related(
-        "contacts", "guides__steps", "guides__sections", "guides__tags"
+        "contacts", "translations", "guides__steps", "guides__sections", "guides__tags"
     ):
         folder = root / company.slug
         folder.mkdir(parents=True, exist_ok=True)
         _write(folder / COMPANY_FILE, _company_front_matter(company), company.about_md)
+        for translation in company.translations.all():
+            front_matter = {"name": translation.name} if translation.name else None
+            path = folder / f"company.{translation.language}.md"
+            _write(path, front_matter, translation.about_md)
         companies += 1
         for guide in company.guides.all():
             _write(folder / _guide_file_name(guide), _guide_front_matter(guide), _guide_body(guide))
@@ -32,13 +36,19 @@ def export_content(root):
 
 
 def _write(path, front_matter, body):
-    text = (
-        "---\n"
-        + yaml.safe_dump(
-            front_matter, allow_unicode=True, sort_keys=False, default_flow_style=False, width=1000
+    text = ""
+    if front_matter is not None:
+        text = (
+            "---\n"
+            + yaml.safe_dump(
+                front_matter,
+                allow_unicode=True,
+                sort_keys=False,
+                default_flow_style=False,
+                width=1000,
+            )
+            + "---\n"
         )
-        + "---\n"
-    )
     if body:
         text += body + "\n"
     path.write_text(text, encoding="utf-8")
@@ -48,18 +58,42 @@ def _company_front_matter(company):
     data = {"name": company.name}
     if company.website:
         data["website"] = company.website
+    if company.country:
+        data["country"] = company.country
+    if company.timezone:
+        data["timezone"] = company.timezone
     contacts = []
     for channel in company.contacts.all():
         contact = {"kind": channel.kind}
         if channel.label:
-            contact["label"] = channel.label
+            contact["label"] = _texts(channel.label)
         contact["value"] = channel.value
-        if channel.hours:
-            contact["hours"] = channel.hours
+        for name in ("hours", "timezone", "country"):
+            if getattr(channel, name):
+                contact[name] = getattr(channel, name)
+        for name in ("cost", "note"):
+            if getattr(channel, name):
+                contact[name] = _texts(getattr(channel, name))
+        if channel.checked:
+            contact["checked"] = channel.checked
+        if channel.languages:
+            contact["languages"] = list(channel.languages)
+        if channel.menu:
+            contact["menu"] = [
+                {**{k: v for k, v in step.items() if k != "for"}, "for": _texts(step["for"])}
+                for step in channel.menu
+            ]
         contacts.append(contact)
     if contacts:
         data["contacts"] = contacts
     return data
+
+
+def _texts(texts):
+    """A text in the default language alone is written as plain text, as authors do."""
+    if set(texts) == {settings.LANGUAGE_CODE}:
+        return texts[settings.LANGUAGE_CODE]
+    return dict(texts)
 
 
 def _guide_file_name(guide):

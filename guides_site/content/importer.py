@@ -13,7 +13,15 @@ from datetime import date
 from django.db import transaction
 from django.utils.text import slugify
 
-from guides_site.guides.models import Company, ContactChannel, Guide, Section, Step, Tag
+from guides_site.contacts.models import ContactChannel
+from guides_site.guides.models import (
+    Company,
+    CompanyTranslation,
+    Guide,
+    Section,
+    Step,
+    Tag,
+)
 
 from .parser import load_tree
 from .rendering import render_markdown
@@ -55,7 +63,7 @@ def import_content(root, *, dry_run=False, prune=False, force=False):
 
 
 def _sync_companies(docs, report, force):
-    existing = {c.slug: c for c in Company.objects.prefetch_related("contacts")}
+    existing = {c.slug: c for c in Company.objects.prefetch_related("contacts", "translations")}
     companies = {}
     for doc in docs:
         company = existing.get(doc.slug)
@@ -64,11 +72,13 @@ def _sync_companies(docs, report, force):
             _apply_company(company, doc)
             company.save()
             _replace_contacts(company, doc)
+            _replace_translations(company, doc)
             report.created += 1
         elif _needs_update(company, doc, _company_matches, report, force):
             _apply_company(company, doc)
             company.save()
             _replace_contacts(company, doc)
+            _replace_translations(company, doc)
             report.updated += 1
         companies[doc.slug] = company
     return companies
@@ -78,34 +88,72 @@ def _apply_company(company, doc):
     company.name = doc.name
     company.website = doc.website
     company.about_md = doc.about_md
+    company.country = doc.country
+    company.timezone = doc.timezone
     company.source_path = doc.source_path
     company.content_hash = doc.content_hash
     company.edited_since_import = False
 
 
+# What a file says of a contact channel, compared with what the database holds.
+_CONTACT_FIELDS = (
+    "kind",
+    "value",
+    "label",
+    "hours",
+    "timezone",
+    "country",
+    "cost",
+    "note",
+    "checked",
+    "menu",
+    "languages",
+)
+
+
 def _company_matches(company, doc):
-    contacts = tuple((c.kind, c.value, c.label, c.hours) for c in company.contacts.all())
+    contacts = tuple(
+        tuple(getattr(c, name) for name in _CONTACT_FIELDS) for c in company.contacts.all()
+    )
+    translations = sorted((t.language, t.name, t.about_md) for t in company.translations.all())
     return (
         company.name == doc.name
         and company.website == doc.website
         and company.about_md == doc.about_md
-        and contacts == tuple((c.kind, c.value, c.label, c.hours) for c in doc.contacts)
+        and company.country == doc.country
+        and company.timezone == doc.timezone
+        and contacts
+        == tuple(tuple(getattr(c, name) for name in _CONTACT_FIELDS) for c in doc.contacts)
+        and translations == sorted((t.language, t.name, t.about_md) for t in doc.translations)
     )
 
 
 def _replace_contacts(company, doc):
-    company.contacts.all().delete()
-    ContactChannel.objects.bulk_create(
-        ContactChannel(
-            company=company,
-            position=position,
-            kind=c.kind,
-            value=c.value,
-            label=c.label,
-            hours=c.hours,
-        )
-        for position, c in enumerate(doc.contacts, start=1)
-    )
+    """Channels are replaced by position; a channel's readers' reports stay with the
+    channel at its position (the same channel, unless the author reordered them)."""
+    existing = {c.position: c for c in company.contacts.all()}
+    kept = []
+    for position, contact in enumerate(doc.contacts, start=1):
+        channel = existing.pop(position, None) or ContactChannel(company=company)
+        channel.position = position
+        for name in _CONTACT_FIELDS:
+            setattr(channel, name, getattr(contact, name))
+        kept.append(channel)
+    ContactChannel.objects.filter(pk__in=[c.pk for c in existing.values()]).delete()
+    ContactChannel.objects.bulk_update([c for c in kept if c.pk], ["position", *_CONTACT_FIELDS])
+    ContactChannel.objects.bulk_create([c for c in kept if not c.pk])
+
+
+def _replace_translations(company, doc):
+    company.translations.exclude(language__in=[t.language for t in doc.translations]).delete()
+    for translation in doc.translations:
+        row = next(
+            (t for t in company.translations.all() if t.language == translation.language),
+            None,
+        ) or CompanyTranslation(company=company, language=translation.language)
+        row.name = translation.name
+        row.about_md = translation.about_md
+        row.save()
 
 
 def _needs_update(row, doc, matches, report, force):

@@ -7,6 +7,7 @@ The format is documented in content/README.md.
 
 import bisect
 import difflib
+import functools
 import hashlib
 import re
 import reprlib
@@ -20,7 +21,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
 from django.utils.text import slugify
 
-from guides_site.guides.models import RESERVED_COMPANY_SLUGS, SLUG_PATTERN, ContactChannel
+from guides_site.contacts import rules as channel_rules
+from guides_site.guides.models import RESERVED_COMPANY_SLUGS, SLUG_PATTERN
 
 from .rendering import MAX_STEP_CHARS, MAX_TEXT_CHARS, check_markdown, normalise_source
 
@@ -39,8 +41,21 @@ GUIDE_KEYS = (
     "numbering",
 )
 NUMBERING_CHOICES = ("continuous", "per-section")
-COMPANY_KEYS = ("name", "website", "contacts")
-CONTACT_KEYS = ("kind", "label", "value", "hours")
+COMPANY_KEYS = ("name", "website", "country", "timezone", "contacts")
+COMPANY_TRANSLATION_KEYS = ("name",)
+CONTACT_KEYS = (
+    "kind",
+    "label",
+    "value",
+    "hours",
+    "timezone",
+    "country",
+    "cost",
+    "note",
+    "checked",
+    "menu",
+    "languages",
+)
 # Field lengths, so that a long value is a content error rather than a database error.
 MAX_LENGTHS = {
     "title": 200,
@@ -60,6 +75,8 @@ MAX_LENGTHS = {
 }
 
 _SLUG_RE = re.compile(SLUG_PATTERN)
+# company.md and its translations (company.fr.md) describe the company, not a guide.
+_COMPANY_FILE_RE = re.compile(r"company(?:\.[^.]+)?\.md")
 # A step starts a line with a number followed by "." or ")" (up to 3 spaces of indentation,
 # as in Markdown); the number written is ignored.
 _STEP_RE = re.compile(r"^ {0,3}\d{1,9}[.)](?:[ \t]+(.*))?$")
@@ -119,8 +136,25 @@ class ContentInvalid(Exception):
 class ContactDoc:
     kind: str
     value: str
-    label: str = ""
+    # Texts readers see: {language: text}.
+    label: dict = field(default_factory=dict)
     hours: str = ""
+    timezone: str = ""
+    country: str = ""
+    cost: dict = field(default_factory=dict)
+    note: dict = field(default_factory=dict)
+    checked: date | None = None
+    menu: list = field(default_factory=list)
+    languages: list = field(default_factory=list)
+
+
+@dataclass
+class CompanyTranslationDoc:
+    language: str
+    name: str
+    about_md: str
+    content_hash: str = field(default="", compare=False)
+    display_path: str = field(default="", compare=False)
 
 
 @dataclass
@@ -133,6 +167,9 @@ class CompanyDoc:
     source_path: str
     content_hash: str
     display_path: str = field(default="", compare=False)
+    country: str = ""
+    timezone: str = ""
+    translations: tuple = ()
 
 
 @dataclass
@@ -199,7 +236,12 @@ def load_tree(root):
         guide_files = sorted(
             p
             for p in folder.glob("*.md")
-            if p.name != COMPANY_FILE and not p.name.startswith(".") and not p.is_dir()
+            if not _COMPANY_FILE_RE.fullmatch(p.name)
+            and not p.name.startswith(".")
+            and not p.is_dir()
+        )
+        translation_files = sorted(
+            p for p in folder.glob("company.*.md") if p.name != COMPANY_FILE and not p.is_dir()
         )
         company_file = folder / COMPANY_FILE
         if not company_file.is_file():
@@ -214,7 +256,16 @@ def load_tree(root):
                 )
             continue
         company = _parse_file(company_file, root, errors, _parse_company)
-        if company:
+        translations = [
+            _parse_file(path, root, errors, _parse_company_translation)
+            for path in translation_files
+        ]
+        if company and all(translations):
+            company.translations = tuple(translations)
+            # One hash for the company and its translations: a change to any is a change.
+            company.content_hash = hashlib.sha256(
+                "".join([company.content_hash, *(t.content_hash for t in translations)]).encode()
+            ).hexdigest()
             companies.append(company)
         for path in guide_files:
             guide = _parse_file(path, root, errors, _parse_guide)
@@ -474,7 +525,9 @@ def _parse_company(text, relative, errors):
             errors.add(
                 fields["website"][1], f"'website' must be an http(s) address, not {website!r}"
             )
-    contacts = _contacts(fields, errors, line_of)
+    country = _checked(fields, "country", channel_rules.clean_country, errors)
+    timezone = _checked(fields, "timezone", channel_rules.clean_timezone, errors)
+    contacts = _contacts(fields, errors, line_of, country or "", timezone or "")
     _check_markdown("\n".join(body), first_body_line, "the text about the company", errors)
     if errors.errors:
         return None
@@ -486,42 +539,154 @@ def _parse_company(text, relative, errors):
         contacts=contacts,
         source_path=relative,
         content_hash="",
+        country=country,
+        timezone=timezone,
     )
 
 
-def _contacts(fields, errors, line_of):
+def _parse_company_translation(text, relative, errors):
+    """company.<language>.md: the about text in that language, and optionally its name
+    there (front matter with only 'name')."""
+    path = Path(relative)
+    language = path.name.removeprefix("company.").removesuffix(".md")
+    languages = language_codes()
+    if language not in languages or language == settings.LANGUAGE_CODE:
+        others = [code for code in languages if code != settings.LANGUAGE_CODE]
+        errors.add(
+            None,
+            f"unknown language {language!r} in the file name: a translation of company.md is "
+            f"company.<language>.md with one of {', '.join(others)} "
+            f"({COMPANY_FILE} itself is in {settings.LANGUAGE_CODE!r})",
+        )
+        return None
+    name, body, first_body_line = "", text.split("\n"), 1
+    if body[0].rstrip() == "---":
+        split = _split_front_matter(text, errors)
+        if split is None:
+            return None
+        node, line_of, body, first_body_line = split
+        fields = _fields(node, COMPANY_TRANSLATION_KEYS, errors, "company translation", line_of)
+        name = _text(fields, "name", errors)
+    about = "\n".join(body)
+    _check_markdown(about, first_body_line, "the text about the company", errors)
+    if errors.errors:
+        return None
+    return CompanyTranslationDoc(
+        language=language, name=name or "", about_md=normalise_source(about)
+    )
+
+
+def _checked(fields, key, clean, errors, *args):
+    """fields[key] cleaned by a rule of guides_site.contacts.rules; None (reported) if it
+    breaks the rule, "" if absent."""
+    if key not in fields or fields[key][0] is None:
+        return ""
+    value, line, _node = fields[key]
+    try:
+        return clean(value, *args)
+    except channel_rules.ChannelError as exc:
+        errors.add(line, str(exc))
+        return None
+
+
+def _contacts(fields, errors, line_of, company_country, company_timezone):
     if "contacts" not in fields or fields["contacts"][0] is None:
         return ()
     value, line, node = fields["contacts"]
     if not isinstance(node, yaml.SequenceNode):
         errors.add(line, "'contacts' must be a list of channels, each with 'kind' and 'value'")
         return ()
-    kinds = ContactChannel.Kind.values
     contacts = []
     for item in node.value:
         item_line = line_of(item.start_mark)
         if not isinstance(item, yaml.MappingNode):
-            errors.add(item_line, "each contact needs fields: kind, value (and label, hours)")
+            errors.add(item_line, "each contact needs fields: kind, value (and label, hours…)")
             continue
         item_errors = len(errors.errors)
-        item_fields = _fields(item, CONTACT_KEYS, errors, "contact", line_of)
-        kind = _text(item_fields, "kind", errors, required=True, default_line=item_line)
-        if kind is not None and kind not in kinds:
-            errors.add(
-                item_fields["kind"][1],
-                f"unknown contact kind {kind!r}: use one of {', '.join(kinds)}",
-            )
-        contact_value = _text(item_fields, "value", errors, required=True, default_line=item_line)
-        if kind == ContactChannel.Kind.EMAIL and contact_value:
-            try:
-                validate_email(contact_value)
-            except ValidationError:
-                errors.add(item_fields["value"][1], f"{contact_value!r} is not an e-mail address")
-        label = _text(item_fields, "label", errors)
-        hours = _text(item_fields, "hours", errors)
+        contact = _contact(
+            _fields(item, CONTACT_KEYS, errors, "contact", line_of),
+            item_line,
+            line_of,
+            errors,
+            company_country,
+            company_timezone,
+        )
         if len(errors.errors) == item_errors:
-            contacts.append(ContactDoc(kind=kind, value=contact_value, label=label, hours=hours))
+            contacts.append(contact)
     return tuple(contacts)
+
+
+def _contact(item_fields, item_line, line_of, errors, company_country, company_timezone):
+    kinds = channel_rules.KINDS
+    kind = _text(item_fields, "kind", errors, required=True, default_line=item_line)
+    if kind is not None and kind not in kinds:
+        errors.add(
+            item_fields["kind"][1], f"unknown contact kind {kind!r}: use one of {', '.join(kinds)}"
+        )
+    if kind == "phone" and isinstance(item_fields.get("value", (None,))[0], int):
+        # value: 3635 unquoted is a YAML number; a phone number is text.
+        number, number_line, number_node = item_fields["value"]
+        item_fields["value"] = (str(number_node.value), number_line, number_node)
+    contact_value = _text(item_fields, "value", errors, required=True, default_line=item_line)
+    country = _checked(item_fields, "country", channel_rules.clean_country, errors)
+    timezone = _checked(item_fields, "timezone", channel_rules.clean_timezone, errors)
+    if kind == "email" and contact_value:
+        try:
+            validate_email(contact_value)
+        except ValidationError:
+            errors.add(item_fields["value"][1], f"{contact_value!r} is not an e-mail address")
+    if kind == "phone" and contact_value and country is not None:
+        contact_value = _checked(
+            item_fields, "value", channel_rules.clean_phone, errors, country or company_country
+        )
+    texts = {}
+    for key in ("label", "cost", "note"):
+        texts[key] = _checked(
+            item_fields,
+            key,
+            functools.partial(
+                channel_rules.clean_text, what=key, max_length=channel_rules.MAX_TEXT[key]
+            ),
+            errors,
+        )
+    hours = ""
+    if country is not None and timezone is not None:
+        hours = _checked(
+            item_fields,
+            "hours",
+            channel_rules.clean_hours,
+            errors,
+            timezone or company_timezone,
+            country or company_country,
+        )
+    menu = []
+    if "menu" in item_fields:
+        menu_value, menu_line, menu_node = item_fields["menu"]
+        if kind != "phone":
+            errors.add(menu_line, "only a phone contact can have a 'menu'")
+        else:
+            try:
+                menu = channel_rules.clean_menu(menu_value)
+            except channel_rules.ChannelError as exc:
+                step_line = menu_line
+                if exc.step and isinstance(menu_node, yaml.SequenceNode):
+                    step_line = line_of(menu_node.value[exc.step - 1].start_mark)
+                errors.add(step_line, str(exc))
+    checked = _date(item_fields, "checked", errors)
+    languages = _checked(item_fields, "languages", channel_rules.clean_languages, errors)
+    return ContactDoc(
+        kind=kind,
+        value=contact_value,
+        label=texts["label"] or {},
+        hours=hours or "",
+        timezone=timezone or "",
+        country=country or "",
+        cost=texts["cost"] or {},
+        note=texts["note"] or {},
+        checked=checked,
+        menu=menu,
+        languages=languages or [],
+    )
 
 
 def _parse_guide(text, relative, errors):

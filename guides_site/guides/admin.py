@@ -2,7 +2,6 @@ from adminsortable2.admin import (
     CustomInlineFormSet,
     SortableAdminBase,
     SortableStackedInline,
-    SortableTabularInline,
 )
 from django import forms
 from django.contrib import admin, messages
@@ -20,6 +19,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from guides_site.contacts.admin import ContactChannelInline
 from guides_site.content.rendering import (
     MAX_STEP_CHARS,
     MAX_TEXT_CHARS,
@@ -28,7 +28,7 @@ from guides_site.content.rendering import (
 
 from .models import (
     Company,
-    ContactChannel,
+    CompanyTranslation,
     Guide,
     Question,
     Section,
@@ -151,11 +151,12 @@ class MarkdownFieldsMixin:
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
-class ContactChannelInline(SortableTabularInline):
-    model = ContactChannel
-    ordering = ["position"]
-    fields = ["kind", "label", "value", "hours", "position"]
+class CompanyTranslationInline(MarkdownFieldsMixin, admin.StackedInline):
+    model = CompanyTranslation
+    fields = ["language", "name", "about_md"]
     extra = 0
+    verbose_name = _("name and about text in another language")
+    verbose_name_plural = _("names and about texts in other languages")
 
 
 @admin.register(Company)
@@ -163,9 +164,9 @@ class CompanyAdmin(OfferedLookupsOnly, MarkdownFieldsMixin, SortableAdminBase, a
     list_display = ["name", "slug", "guide_count", "website"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
-    fields = ["name", "slug", "website", "about_md", "edited_since_import"]
+    fields = ["name", "slug", "website", "country", "timezone", "about_md", "edited_since_import"]
     readonly_fields = ["edited_since_import"]
-    inlines = [ContactChannelInline]
+    inlines = [ContactChannelInline, CompanyTranslationInline]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(guide_count=Count("guides"))

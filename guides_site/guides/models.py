@@ -62,6 +62,13 @@ class Company(ImportedContent):
     website = models.URLField(_("website"), blank=True)
     about_md = models.TextField(_("about (Markdown)"), blank=True)
     about_html = models.TextField(editable=False, blank=True)
+    # Defaults for its contact channels: phone numbers and public holidays, opening hours.
+    country = models.CharField(
+        _("country"), max_length=2, blank=True, help_text=_("ISO 3166 code, e.g. FR")
+    )
+    timezone = models.CharField(
+        _("time zone"), max_length=64, blank=True, help_text=_("IANA name, e.g. Europe/Paris")
+    )
     # Part of the cache key of every page showing the company or its guides.
     cache_version = models.PositiveIntegerField(default=1, editable=False)
 
@@ -84,45 +91,54 @@ class Company(ImportedContent):
         self.about_md = normalise_source(self.about_md)
         self.about_html = render_markdown(self.about_md)
 
+    def _translation(self, language):
+        language = language or translation.get_language()
+        if language == settings.LANGUAGE_CODE:
+            return None
+        # .all() so that a prefetch of translations serves every call.
+        return next((t for t in self.translations.all() if t.language == language), None)
 
-class ContactChannel(models.Model):
-    class Kind(models.TextChoices):
-        PHONE = "phone", _("Phone")
-        EMAIL = "email", _("E-mail")
-        CHAT = "chat", _("Chat")
-        HELP = "help", _("Help page")
-        POST = "post", _("Postal address")
+    def name_in(self, language=None):
+        found = self._translation(language)
+        return (found and found.name) or self.name
+
+    def about_html_in(self, language=None):
+        """The about text in that language, or the default language's where none exists."""
+        found = self._translation(language)
+        return found.about_html if found and found.about_md else self.about_html
+
+
+class CompanyTranslation(models.Model):
+    """A company's name and about text in another language than the default
+    (content/<company>/company.<language>.md)."""
 
     company = models.ForeignKey(
-        Company, on_delete=models.CASCADE, related_name="contacts", verbose_name=_("company")
+        Company, on_delete=models.CASCADE, related_name="translations", verbose_name=_("company")
     )
-    position = models.PositiveIntegerField(_("position"), default=0)
-    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
-    label = models.CharField(_("label"), max_length=100, blank=True)
-    value = models.CharField(
-        _("number, address or link"), max_length=300, help_text=_("Phone number, e-mail, URL…")
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES)
+    name = models.CharField(
+        _("name"), max_length=100, blank=True, help_text=_("Blank: the company's usual name.")
     )
-    hours = models.CharField(_("opening hours"), max_length=200, blank=True)
+    about_md = models.TextField(_("about (Markdown)"), blank=True)
+    about_html = models.TextField(editable=False, blank=True)
 
     class Meta:
-        ordering = ["company", "position", "id"]
-        verbose_name = _("contact channel")
-        verbose_name_plural = _("contact channels")
+        ordering = ["company", "language"]
+        verbose_name = _("company translation")
+        verbose_name_plural = _("company translations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["company", "language"], name="one_company_translation_per_language"
+            )
+        ]
 
     def __str__(self):
-        return f"{self.get_kind_display()}: {self.value}"
+        return f"{self.company} ({self.language})"
 
-    @property
-    def href(self):
-        if self.kind == self.Kind.PHONE:
-            return "tel:" + "".join(ch for ch in self.value if ch.isdigit() or ch == "+")
-        if self.kind == self.Kind.EMAIL:
-            return "mailto:" + self.value
-        if self.kind in (self.Kind.CHAT, self.Kind.HELP) and self.value.startswith(
-            ("https://", "http://")
-        ):
-            return self.value
-        return ""
+    def save(self, *args, **kwargs):
+        self.about_md = normalise_source(self.about_md)
+        self.about_html = render_markdown(self.about_md)
+        super().save(*args, **kwargs)
 
 
 class Tag(models.Model):

@@ -9,7 +9,7 @@ from django.db.models import F
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
-from .models import Company, ContactChannel, Guide, Question, Section, Step, Tag
+from .models import Company, Guide, Question, Section, Step, Tag
 
 
 def bump_guides(**filters):
@@ -30,11 +30,6 @@ def guide_changed(sender, instance, **kwargs):
 @receiver([post_save, post_delete], sender=Company)
 def company_changed(sender, instance, **kwargs):
     bump_companies(pk=instance.pk)
-
-
-@receiver([post_save, post_delete], sender=ContactChannel)
-def contact_changed(sender, instance, **kwargs):
-    bump_companies(pk=instance.company_id)
 
 
 @receiver([post_save, post_delete], sender=Step)
