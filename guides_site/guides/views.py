@@ -8,7 +8,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Case, Count, IntegerField, Q, Sum, Value, When
+from django.db.models import Count, Q, Sum
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
 
+from guides_site.contacts.presentation import window_start as channel_window_start
 from guides_site.limits import ratelimit
 from guides_site.limits.views import minutes_to_wait
 
@@ -39,14 +40,9 @@ SHOW_SHARE_FROM = 5
 RELEASE = release_id()
 
 
-def _reader_language_first(guides):
-    return guides.annotate(
-        other_language=Case(
-            When(language=get_language(), then=Value(0)),
-            default=Value(1),
-            output_field=IntegerField(),
-        )
-    ).order_by("other_language", "title")
+def _in_page_language(guides):
+    """Lists never mix languages: a reader of the French pages sees the French guides."""
+    return guides.in_language(get_language()).order_by("title")
 
 
 def _language_links(request, translations=None):
@@ -110,16 +106,19 @@ def about(request):
 
 @require_safe
 def company(request, company):
-    company = get_object_or_404(Company, slug=company)
+    company = get_object_or_404(Company.objects.prefetch_related("translations"), slug=company)
+    # The page carries its channels' opening intervals for the weeks from this one on.
+    contact_window = channel_window_start()
 
     def render_company(csrf_token):
         return render_to_string(
             "guides/company.html",
             {
                 "company": company,
-                "guides": _reader_language_first(company.guides.published()),
+                "contact_window": contact_window,
+                "guides": _in_page_language(company.guides.published()),
                 "language_links": _language_links(request),
-                "breadcrumbs": seo.breadcrumbs((company.name, company.get_absolute_url())),
+                "breadcrumbs": seo.breadcrumbs((company.name_in(), company.get_absolute_url())),
                 "csrf_token": csrf_token,
             },
             request,
@@ -128,7 +127,7 @@ def company(request, company):
     return HttpResponse(
         page_cache.cached_page(
             request,
-            ["company", company.pk, company.cache_version],
+            ["company", company.pk, company.cache_version, f"{contact_window:%Y%m%d}"],
             render_company,
             release=RELEASE,
         )
@@ -138,7 +137,7 @@ def company(request, company):
 @require_safe
 def tag(request, slug):
     tag = get_object_or_404(Tag, slug=slug)
-    guides = _reader_language_first(tag.guides.published().select_related("company"))
+    guides = _in_page_language(tag.guides.published().select_related("company"))
     if not guides:
         raise Http404("No published guide has this tag.")
     return render(
