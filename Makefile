@@ -37,10 +37,12 @@ install-dev: $(UV)
 lock: $(UV)
 	$(UV) lock --python $(PYTHON)
 
+# The task worker (answers by e-mail) runs beside the development server and stops with it.
 run: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py import_content
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	$(BIN)/python manage.py db_worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+		$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 # Once per deploy, before the app servers (re)start: install from the lock, migrate, collect
 # static files, import content/ (README: Production).

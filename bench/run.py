@@ -63,6 +63,8 @@ def production_env(workdir):
             "DJANGO_HTTPS": "false",
             "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
             "SITE_URL": "http://127.0.0.1:8000",
+            "EMAIL_HOST": "127.0.0.1",
+            "RUN_TASK_WORKER": "false",
             "DJANGO_RATE_LIMITS": "off",
             "DJANGO_SETTINGS_MODULE": "guides_site.settings",
         }

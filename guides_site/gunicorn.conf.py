@@ -27,3 +27,33 @@ access_log_format = '%(t)s %(h)s "%(r)s" %(s)s %(b)s %(M)sms req=%({x-request-id
 errorlog = "-"
 # The TLS-terminating proxy in front sets X-Forwarded-Proto; trust it from these addresses.
 forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+# The task worker (answers by e-mail, the daily purge) runs beside the web server unless the
+# operator runs `manage.py db_worker` elsewhere (RUN_TASK_WORKER=false). gunicorn starts and
+# stops it, so one TERM to gunicorn stops both, after the worker finishes its current task.
+run_task_worker = os.environ.get("RUN_TASK_WORKER", "true").lower() not in ("false", "0", "no")
+_task_worker = None
+
+
+def when_ready(server):
+    global _task_worker
+    if run_task_worker:
+        import subprocess
+        import sys
+        from pathlib import Path
+
+        manage = Path(__file__).resolve().parent.parent / "manage.py"
+        command = [sys.executable, str(manage), "db_worker", "--no-reload", "--interval", "2"]
+        _task_worker = subprocess.Popen(command)
+        server.log.info("Started the task worker (pid %s)", _task_worker.pid)
+
+
+def on_exit(server):
+    import subprocess
+
+    if _task_worker is not None and _task_worker.poll() is None:
+        _task_worker.terminate()
+        try:
+            _task_worker.wait(timeout=graceful_timeout)
+        except subprocess.TimeoutExpired:
+            _task_worker.kill()

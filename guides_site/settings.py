@@ -139,7 +139,11 @@ INSTALLED_APPS = [
     "csp",
     "adminsortable2",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "guides_site.guides",
+    "guides_site.questions",
+    "guides_site.dashboard",
     "guides_site.limits",
     "guides_site.operations",
     "guides_site.contacts",
@@ -342,6 +346,34 @@ AUTHENTICATION_BACKENDS = [
 ]
 
 QUESTIONS_PER_READER_PER_DAY = env_int("QUESTIONS_PER_READER_PER_DAY", 10)
+
+# Answers are e-mailed by a background worker, `manage.py db_worker`: tasks wait in the
+# database, so none is lost when a server or the worker restarts (guides_site/questions/tasks).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# Mail, with Django's own setting names. Without EMAIL_HOST, development prints e-mails to the
+# console; production refuses to start, since readers were promised their answer.
+EMAIL_HOST = env_str("EMAIL_HOST", "")
+if EMAIL_HOST:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+    EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+    EMAIL_PORT = env_int("EMAIL_PORT", 465 if EMAIL_USE_SSL else 587 if EMAIL_USE_TLS else 25)
+    EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+    EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+    EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
+elif DEBUG:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+else:
+    raise ImproperlyConfigured(
+        "EMAIL_HOST is not set. Production e-mails readers their answers: set EMAIL_HOST "
+        "(and EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS, "
+        "DEFAULT_FROM_EMAIL as your mail provider says). See README.md, Production."
+    )
+DEFAULT_FROM_EMAIL = env_str(
+    "DEFAULT_FROM_EMAIL", f"{SITE_NAME} <noreply@{urlsplit(SITE_URL).hostname}>"
+)
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Each process adds its tally of page views to the database at most this often (view_counts.py).
 VIEW_COUNT_FLUSH_SECONDS = env_int("VIEW_COUNT_FLUSH_SECONDS", 10)
 # Proxies whose X-Forwarded-For is believed when finding a client's address.

@@ -5,6 +5,7 @@ from django.urls import include, path
 
 from guides_site.guides import views
 from guides_site.guides.sitemaps import sitemaps
+from guides_site.questions import views as questions
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -17,6 +18,7 @@ guide = "<slug:company>/<slug:guide>/"
 urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
     path("about/", views.about, name="about"),
+    path("your-details/<str:token>/", questions.erase_details, name="erase_details"),
     path("tags/<slug:slug>/", views.tag, name="tag"),
     path("<slug:company>/", views.company, name="company"),
     path(guide, views.guide, name="guide"),
@@ -24,7 +26,7 @@ urlpatterns += i18n_patterns(
     path(guide + "step/<int:position>/answer/", views.step_answer, name="step_answer"),
     path(guide + "vote/", views.vote, name="vote"),
     path(guide + "vote/feedback/", views.vote_feedback, name="vote_feedback"),
-    path(guide + "ask/", views.ask, name="ask"),
+    path(guide + "ask/", questions.ask, name="ask"),
     prefix_default_language=False,
 )
 

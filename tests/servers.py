@@ -71,6 +71,8 @@ def production_env(secret, **overrides):
         "DJANGO_HTTPS": "false",
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
         "SITE_URL": "http://127.0.0.1",
+        "EMAIL_HOST": "127.0.0.1",
+        "RUN_TASK_WORKER": "false",
         "DJANGO_RATE_LIMITS": "off",
         **overrides,
     }

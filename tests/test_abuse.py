@@ -4,7 +4,8 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.test import Client
 
-from guides_site.guides.models import Question, StepFeedback, Vote
+from guides_site.guides.models import StepFeedback, Vote
+from guides_site.questions.models import Question
 from guides_site.settings import env_rate_limits
 
 from .factories import make_guide, visit

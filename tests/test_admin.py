@@ -8,7 +8,8 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from guides_site.guides.models import Guide, Question, StepFeedback, Vote, VoteReset
+from guides_site.guides.models import Guide, StepFeedback, Vote, VoteReset
+from guides_site.questions.models import Question
 
 from .factories import add_votes, form_errors, guide_form_data, make_company, make_guide
 
@@ -176,7 +177,7 @@ def test_moderation_decides_what_the_public_page_shows(editor):
     )
     unanswered = Question.objects.create(guide=guide, text="Nobody answered this one")
     spam = Question.objects.create(guide=guide, text="Cheap watches here", answer="x")
-    url = "/admin/guides/question/"
+    url = "/admin/questions/question/"
 
     editor.post(url, {"action": "publish", "_selected_action": [answered.pk, unanswered.pk]})
     editor.post(url, {"action": "reject", "_selected_action": [spam.pk]})
@@ -192,8 +193,8 @@ def test_moderation_decides_what_the_public_page_shows(editor):
 def test_answering_a_question_in_the_form_records_when(editor):
     question = Question.objects.create(guide=make_guide(), text="When will I be refunded?")
     editor.post(
-        f"/admin/guides/question/{question.pk}/change/",
-        {"status": "published", "answer": "Within 14 days."},
+        f"/admin/questions/question/{question.pk}/change/",
+        {"text": question.text, "status": "published", "answer": "Within 14 days."},
     )
     question.refresh_from_db()
     assert question.status == "published" and question.answered_at is not None
@@ -240,7 +241,8 @@ def test_every_admin_change_leaves_an_entry_in_the_admin_log(editor):
     before = LogEntry.objects.count()
 
     editor.post(
-        f"/admin/guides/question/{question.pk}/change/", {"status": "pending", "answer": "Yes."}
+        f"/admin/questions/question/{question.pk}/change/",
+        {"text": question.text, "status": "pending", "answer": "Yes."},
     )
     editor.post("/admin/guides/tag/add/", {"name": "Billing", "slug": "billing"})
     editor.post(f"/admin/guides/vote/{vote.pk}/delete/", {"post": "yes"})

@@ -6,7 +6,8 @@ from django.contrib import admin
 from django.contrib.auth.models import User
 from django.test import Client
 
-from guides_site.guides.models import Question, StepFeedback, Vote
+from guides_site.guides.models import StepFeedback, Vote
+from guides_site.questions.models import Question
 
 from .factories import add_votes, make_guide
 
@@ -60,9 +61,9 @@ def test_guides_sort_by_the_share_found_helpful(superuser):
         ("/admin/guides/vote/", {"visitor__startswith": "reader"}),
         ("/admin/guides/vote/", {"visitor": "reader-0"}),
         ("/admin/guides/stepfeedback/", {"visitor__startswith": "r"}),
-        ("/admin/guides/question/", {"visitor__gt": "a"}),
+        ("/admin/questions/question/", {"visitor__gt": "a"}),
         ("/admin/guides/vote/", {"guide__votes__visitor__startswith": "r"}),
-        ("/admin/guides/question/", {"guide__questions__visitor": "reader-0"}),
+        ("/admin/questions/question/", {"guide__questions__visitor": "reader-0"}),
         ("/admin/guides/vote/", {"comment__regex": "(a+)+$"}),
         ("/admin/guides/guide/", {"title__iregex": "^H"}),
         ("/admin/guides/guide/", {"intro_md__contains": "x"}),
@@ -83,8 +84,11 @@ def test_a_lookup_no_filter_offers_is_refused_with_a_400(superuser, readers_inpu
         ("/admin/guides/guide/", {"q": "refund"}),
         ("/admin/guides/vote/", {"helpful__exact": "0"}),
         ("/admin/guides/vote/", {"changed__year": "2026"}),
-        ("/admin/guides/question/", {"guide__language__exact": "en", "status__exact": "pending"}),
-        ("/admin/guides/question/", {"created__year": "2026", "created__month": "12"}),
+        (
+            "/admin/questions/question/",
+            {"guide__language__exact": "en", "status__exact": "pending"},
+        ),
+        ("/admin/questions/question/", {"created__year": "2026", "created__month": "12"}),
     ],
 )
 def test_the_filters_editors_use_keep_working(superuser, readers_input, url, lookup):

@@ -3,7 +3,8 @@
 import pytest
 from django.test import Client
 
-from guides_site.guides.models import Question, Vote
+from guides_site.guides.models import Vote
+from guides_site.questions.models import Question
 
 from .factories import make_guide, visit
 

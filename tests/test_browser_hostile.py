@@ -17,7 +17,8 @@ from django.core.management import call_command
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from guides_site.guides.models import Guide, Question
+from guides_site.guides.models import Guide
+from guides_site.questions.models import Question
 
 from .factories import write_tree
 from .test_hostile_content import VECTOR_TEXTS

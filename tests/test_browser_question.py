@@ -5,7 +5,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from guides_site.guides.models import Question
+from guides_site.questions.models import Question
 
 from .browser_texts import (
     BROWSER_MARKS,

@@ -6,7 +6,8 @@ redis-server of the test's own on a free port."""
 import pytest
 from django.contrib.auth.models import User
 
-from guides_site.guides.models import Question, Vote
+from guides_site.guides.models import Vote
+from guides_site.questions.models import Question
 
 from .factories import make_guide
 from .servers import Browser, gunicorn, redis_server

@@ -7,7 +7,8 @@ from django.test.utils import CaptureQueriesContext
 
 from guides_site.contacts.models import ContactChannel
 from guides_site.guides import view_counts
-from guides_site.guides.models import Question, Tag
+from guides_site.guides.models import Tag
+from guides_site.questions.models import Question
 
 from .factories import add_votes, make_company, make_guide, visit
 

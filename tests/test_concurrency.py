@@ -22,8 +22,9 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
-from guides_site.guides.models import Question, StepFeedback, Vote
+from guides_site.guides.models import StepFeedback, Vote
 from guides_site.guides.visitors import COOKIE_NAME
+from guides_site.questions.models import Question
 
 from .factories import make_guide
 from .servers import gunicorn

@@ -20,7 +20,8 @@ from django.core.management import call_command
 from django.utils import timezone
 from django.utils.text import slugify
 
-from guides_site.guides.models import Company, Guide, Question, Tag
+from guides_site.guides.models import Company, Guide, Tag
+from guides_site.questions.models import Question
 
 from .factories import make_guide, write_tree
 from .html_safety import SCRIPT_SCHEMES, URL_ATTRIBUTES

@@ -12,6 +12,7 @@ PRODUCTION = {
     "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
     "DJANGO_ALLOWED_HOSTS": "guides.example",
     "SITE_URL": "https://guides.example",
+    "EMAIL_HOST": "smtp.guides.example",
     "DJANGO_SETTINGS_MODULE": "guides_site.settings",
     "PATH": "/usr/bin:/bin",
 }

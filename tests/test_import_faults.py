@@ -23,12 +23,12 @@ from guides_site.content.importer import import_content
 from guides_site.guides.models import (
     Company,
     Guide,
-    Question,
     Step,
     StepFeedback,
     Tag,
     Vote,
 )
+from guides_site.questions.models import Question
 
 from .factories import COMPANY_MD, GUIDE_MD, guide_md, write_tree
 from .servers import database_env

@@ -6,7 +6,8 @@ from django.test.utils import CaptureQueriesContext
 
 from guides_site.contacts.models import ContactChannel
 from guides_site.guides import view_counts
-from guides_site.guides.models import Guide, Question, Tag
+from guides_site.guides.models import Guide, Tag
+from guides_site.questions.models import Question
 
 from .factories import make_company, make_guide
 

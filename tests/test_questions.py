@@ -1,6 +1,6 @@
 import pytest
 
-from guides_site.guides.models import Question
+from guides_site.questions.models import Question
 
 from .factories import make_guide, visit
 

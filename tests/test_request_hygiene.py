@@ -10,7 +10,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
 
-from guides_site.guides.models import Question, Step
+from guides_site.guides.models import Step
+from guides_site.questions.models import Question
 
 from .factories import guide_form_data, make_guide, visit
 from .servers import csrf_headers, gunicorn

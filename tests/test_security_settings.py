@@ -13,6 +13,7 @@ PRODUCTION = {
     "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
     "DJANGO_ALLOWED_HOSTS": "guides.example",
     "SITE_URL": "https://guides.example",
+    "EMAIL_HOST": "smtp.guides.example",
     "PATH": "/usr/bin:/bin",
 }
 
@@ -49,6 +50,20 @@ def test_production_without_a_secret_key_stops_with_a_clear_error():
     result = run_with(env, "manage.py", "check")
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY is required when DJANGO_DEBUG is off" in result.stderr
+
+
+def test_production_without_a_mail_server_refuses_to_start():
+    env = {key: value for key, value in PRODUCTION.items() if key != "EMAIL_HOST"}
+    result = run_with(env, "manage.py", "check")
+    assert result.returncode != 0
+    assert "EMAIL_HOST is not set" in result.stderr
+
+
+def test_development_without_a_mail_server_prints_mails_to_the_console():
+    code = "from django.conf import settings; print(settings.EMAIL_BACKEND)"
+    env = {key: value for key, value in PRODUCTION.items() if key != "EMAIL_HOST"}
+    result = run_with({**env, "DJANGO_DEBUG": "true"}, "manage.py", "shell", "-v", "0", "-c", code)
+    assert result.stdout.strip() == "django.core.mail.backends.console.EmailBackend"
 
 
 def test_an_unreadable_setting_stops_with_a_clear_error():

@@ -9,7 +9,7 @@ from django.test import Client
 from django.test.signals import template_rendered
 
 from guides_site.guides import page_cache
-from guides_site.guides.models import Question
+from guides_site.questions.models import Question
 from guides_site.settings import env_origin
 
 from .factories import make_guide

@@ -7,14 +7,14 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import Count, F, FloatField, OuterRef, Q
+from django.db.models import Case, Count, F, FloatField, Q, When
 from django.db.models.functions import Cast, NullIf
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html_join
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -25,23 +25,23 @@ from guides_site.content.rendering import (
     MAX_TEXT_CHARS,
     checked_render,
 )
+from guides_site.questions.masking import mask_personal_data
 
+from .funnel import guide_funnel, stuck_first
 from .models import (
     Company,
     CompanyTranslation,
     Guide,
-    Question,
     Section,
     Step,
     StepFeedback,
-    SubqueryCount,
     Tag,
     Vote,
     VoteReset,
 )
 from .views import full_guide_page_context
 
-NEEDS_ATTENTION_MIN_VOTES = 10
+NEWEST_COMMENTS = 10
 # What the filters and the date hierarchy add to a field's path in a changelist's address.
 _FILTER_LOOKUPS = frozenset(
     {"exact", "isnull", "in", "gt", "gte", "lt", "lte", "year", "month", "day", "id", "pk"}
@@ -263,25 +263,21 @@ class NeedsAttentionFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value() == "yes":
-            return queryset.filter(
-                Q(votes_total__gte=NEEDS_ATTENTION_MIN_VOTES, votes_yes__lt=F("votes_total") / 2.0)
-                | Q(questions_waiting__gt=0)
-            )
+            return queryset.needing_attention()
         return queryset
 
 
 @admin.register(Guide)
 class GuideAdmin(OfferedLookupsOnly, MarkdownFieldsMixin, SortableAdminBase, admin.ModelAdmin):
+    # Fits a 1366-px screen: what tells an editor where to look (helpful share, questions
+    # waiting) stays in view; the step count and ranking score are on the guide's page.
     list_display = [
         "title",
         "company",
         "language",
         "status",
-        "step_count",
-        "view_count",
         "votes_total",
         "helpful_share",
-        "helpful_score_display",
         "questions_waiting",
         "updated",
     ]
@@ -321,25 +317,21 @@ class GuideAdmin(OfferedLookupsOnly, MarkdownFieldsMixin, SortableAdminBase, adm
     change_form_template = "admin/guides/guide/change_form.html"
 
     def get_queryset(self, request):
-        steps = Step.objects.filter(guide=OuterRef("pk")).values("pk")
-        waiting = Question.objects.filter(
-            guide=OuterRef("pk"), status=Question.Status.PENDING
-        ).values("pk")
-        return (
-            super()
-            .get_queryset(request)
-            .ranked()
-            .annotate(
-                step_count=SubqueryCount(steps),
-                questions_waiting=SubqueryCount(waiting),
-                # What "found helpful" shows, to sort by; guides without votes come last.
-                votes_share=Cast("votes_yes", FloatField()) / NullIf("votes_total", 0),
-            )
-        )
+        # Django's own get_queryset would order by these annotations before they exist.
+        guides = Guide.objects.ranked().with_questions_waiting()
+        return guides.annotate(
+            # What "found helpful" shows, to sort by; guides without votes come last.
+            votes_share=Cast("votes_yes", FloatField()) / NullIf("votes_total", 0),
+            attention=Case(When(guides.attention_q(), then=1), default=0),
+        ).order_by(*self.get_ordering(request))
 
-    @admin.display(description=_("steps"), ordering="step_count")
-    def step_count(self, guide):
-        return guide.step_count
+    def get_ordering(self, request):
+        # The guide list: needs attention first, and among those the least helpful. Other
+        # lists ask this too, to order a guide filter's choices, without these annotations.
+        match = request.resolver_match
+        if match and match.url_name == "guides_guide_changelist":
+            return ["-attention", "-questions_waiting", "helpful_score", "title"]
+        return super().get_ordering(request)
 
     @admin.display(description=_("votes"), ordering="votes_total")
     def votes_total(self, guide):
@@ -350,10 +342,6 @@ class GuideAdmin(OfferedLookupsOnly, MarkdownFieldsMixin, SortableAdminBase, adm
         if not guide.votes_total:
             return "—"
         return f"{round(100 * guide.votes_yes / guide.votes_total)}%"
-
-    @admin.display(description=_("ranking score"), ordering="helpful_score")
-    def helpful_score_display(self, guide):
-        return f"{guide.helpful_score:.2f}"
 
     @admin.display(description=_("questions waiting"), ordering="questions_waiting")
     def questions_waiting(self, guide):
@@ -403,16 +391,13 @@ class GuideAdmin(OfferedLookupsOnly, MarkdownFieldsMixin, SortableAdminBase, adm
         extra_context = extra_context or {}
         guide = Guide.objects.filter(pk=object_id).first() if object_id.isdigit() else None
         if guide is not None:
-            extra_context["stuck_steps"] = (
-                guide.steps.annotate(
-                    worked=Count("feedback", filter=Q(feedback__worked=True)),
-                    failed=Count("feedback", filter=Q(feedback__worked=False)),
-                )
-                .filter(Q(worked__gt=0) | Q(failed__gt=0))
-                .annotate(failed_share=Cast("failed", FloatField()) / (F("worked") + F("failed")))
-                .order_by("-failed_share", "-failed", "position")
-            )
-            extra_context["needs_work"] = guide.votes.filter(helpful=False).order_by("-changed")
+            funnel = guide_funnel(guide)
+            extra_context["funnel"] = funnel
+            extra_context["funnel_height"] = len(funnel) * 26
+            extra_context["stuck_steps"] = stuck_first(funnel)
+            extra_context["needs_work"] = guide.votes.filter(helpful=False).order_by("-changed")[
+                :NEWEST_COMMENTS
+            ]
             extra_context["vote_resets"] = guide.vote_resets.select_related("reset_by")
         return super().change_view(request, object_id, form_url, extra_context)
 
@@ -569,12 +554,16 @@ class ReadOnlyAdmin(OfferedLookupsOnly, admin.ModelAdmin):
 
 @admin.register(Vote)
 class VoteAdmin(ReadOnlyAdmin):
-    list_display = ["guide", "helpful", "reason", "comment", "changed"]
+    list_display = ["guide", "helpful", "reason", "masked_comment", "changed"]
     list_filter = ["helpful", "reason", "changed", "guide"]
     list_select_related = ["guide"]
     search_fields = ["comment", "guide__title"]
     date_hierarchy = "changed"
     exclude = ["visitor"]
+
+    @admin.display(description=_("comment"))
+    def masked_comment(self, vote):
+        return mask_personal_data(vote.comment, vote.guide.language) or "—"
 
     def delete_model(self, request, obj):
         super().delete_model(request, obj)
@@ -604,70 +593,3 @@ class VoteResetAdmin(ReadOnlyAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
-
-
-@admin.register(Question)
-class QuestionAdmin(OfferedLookupsOnly, admin.ModelAdmin):
-    list_display = ["short_text", "guide", "status", "created", "answered_at"]
-    list_filter = ["status", "guide__language", "guide"]
-    list_select_related = ["guide"]
-    search_fields = ["text", "answer", "guide__title"]
-    readonly_fields = ["guide", "text", "email", "created", "answered_at"]
-    fields = ["guide", "text", "email", "created", "status", "answer", "answered_at"]
-    actions = ["publish", "reject"]
-    date_hierarchy = "created"
-
-    def has_add_permission(self, request):
-        return False
-
-    @admin.display(description=_("question"))
-    def short_text(self, question):
-        return format_html("{}", question.text[:90] + ("…" if len(question.text) > 90 else ""))
-
-    def save_model(self, request, obj, form, change):
-        if obj.answer and obj.answered_at is None:
-            obj.answered_at = timezone.now()
-        if obj.status == Question.Status.PUBLISHED and not obj.answer:
-            obj.status = Question.Status.PENDING
-            messages.warning(
-                request, _("A question is published only once it has an answer; it stays waiting.")
-            )
-        super().save_model(request, obj, form, change)
-
-    @admin.action(description=_("Publish the selected answered questions"), permissions=["change"])
-    def publish(self, request, queryset):
-        answered = queryset.exclude(answer="")
-        count = 0
-        for question in answered:
-            question.status = Question.Status.PUBLISHED
-            question.answered_at = question.answered_at or timezone.now()
-            question.save(update_fields=["status", "answered_at"])
-            self.log_change(request, question, [{"changed": {"fields": ["status"]}}])
-            count += 1
-        skipped = queryset.count() - count
-        self.message_user(
-            request,
-            ngettext("%d question published.", "%d questions published.", count) % count,
-            messages.SUCCESS,
-        )
-        if skipped:
-            self.message_user(
-                request,
-                ngettext(
-                    "%d question has no answer yet and was left waiting.",
-                    "%d questions have no answer yet and were left waiting.",
-                    skipped,
-                )
-                % skipped,
-                messages.WARNING,
-            )
-
-    @admin.action(description=_("Reject the selected questions"), permissions=["change"])
-    def reject(self, request, queryset):
-        for question in queryset:
-            question.status = Question.Status.REJECTED
-            question.save(update_fields=["status"])
-            self.log_change(request, question, [{"changed": {"fields": ["status"]}}])
-        self.message_user(
-            request, _("Questions rejected: they will never appear on the site."), messages.SUCCESS
-        )

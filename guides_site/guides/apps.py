@@ -8,4 +8,4 @@ class GuidesConfig(AppConfig):
     verbose_name = _("Guides")
 
     def ready(self):
-        from . import signals  # noqa: F401 (connects the receivers)
+        from . import dashboard, signals  # noqa: F401 (register the panels, connect receivers)

@@ -25,7 +25,7 @@ def setup_editors_group():
     group, _created = Group.objects.get_or_create(name=EDITORS_GROUP)
     codenames = [f"{action}_{model}" for model, actions in EDITOR_PERMISSIONS for action in actions]
     permissions = Permission.objects.filter(
-        content_type__app_label__in=["guides", "contacts"], codename__in=codenames
+        content_type__app_label__in=["guides", "contacts", "questions"], codename__in=codenames
     )
     group.permissions.set(permissions)
     return group, group.permissions.count()

@@ -9,6 +9,7 @@ from django.db.models import (
     FloatField,
     IntegerField,
     OuterRef,
+    Q,
     Subquery,
     Value,
     When,
@@ -29,11 +30,15 @@ slug_validator = RegexValidator(
 RESERVED_COMPANY_SLUGS = frozenset(
     {
         *("admin", "about", "tags", "static", "media", "fr", "en", "i18n", "preview"),
-        *("healthz", "readyz"),
+        *("healthz", "readyz", "your-details"),
     }
 )
 
 WILSON_Z = 1.96
+# What a reader may say happened instead, when a step did not work.
+STEP_ANSWER_DETAIL_CHARS = 500
+# Below this many votes, a low share of "yes" says little about a guide.
+NEEDS_ATTENTION_MIN_VOTES = 10
 
 
 class SubqueryCount(Subquery):
@@ -177,6 +182,23 @@ class GuideQuerySet(models.QuerySet):
         return self.annotate(
             helpful_score=Case(When(votes_total=0, then=Value(0.0)), default=score)
         )
+
+    def with_questions_waiting(self):
+        """Annotate questions_waiting: readers' questions no editor has answered yet."""
+        question = self.model._meta.get_field("questions").related_model
+        waiting = question.objects.filter(guide=OuterRef("pk"), status="pending").values("pk")
+        return self.annotate(questions_waiting=SubqueryCount(waiting))
+
+    def needing_attention(self):
+        """Guides readers are unhappy with, or with questions waiting (after
+        with_questions_waiting)."""
+        return self.filter(self.attention_q())
+
+    @staticmethod
+    def attention_q():
+        return Q(
+            votes_total__gte=NEEDS_ATTENTION_MIN_VOTES, votes_yes__lt=F("votes_total") / 2.0
+        ) | Q(questions_waiting__gt=0)
 
 
 class Guide(ImportedContent):
@@ -386,6 +408,9 @@ class StepFeedback(models.Model):
     )
     visitor = models.CharField(max_length=64)
     worked = models.BooleanField(_("worked"))
+    what_happened = models.TextField(
+        _("what happened instead"), max_length=STEP_ANSWER_DETAIL_CHARS, blank=True
+    )
     created = models.DateTimeField(_("created"), auto_now_add=True)
     changed = models.DateTimeField(_("changed"), auto_now=True)
 
@@ -399,41 +424,6 @@ class StepFeedback(models.Model):
 
     def __str__(self):
         return f"{self.step}: {'worked' if self.worked else 'did not work'}"
-
-
-class QuestionQuerySet(models.QuerySet):
-    def published(self):
-        return self.filter(status=Question.Status.PUBLISHED).exclude(answer="")
-
-
-class Question(models.Model):
-    class Status(models.TextChoices):
-        PENDING = "pending", _("Waiting for an answer")
-        PUBLISHED = "published", _("Answered and published")
-        REJECTED = "rejected", _("Rejected")
-
-    guide = models.ForeignKey(
-        Guide, on_delete=models.CASCADE, related_name="questions", verbose_name=_("guide")
-    )
-    visitor = models.CharField(max_length=64, blank=True)
-    text = models.TextField(_("question"), max_length=1000)
-    email = models.EmailField(_("e-mail for the answer"), blank=True)
-    status = models.CharField(
-        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
-    )
-    answer = models.TextField(_("answer"), blank=True)
-    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
-    created = models.DateTimeField(_("asked"), auto_now_add=True)
-
-    objects = QuestionQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["-created"]
-        verbose_name = _("question")
-        verbose_name_plural = _("questions")
-
-    def __str__(self):
-        return self.text[:80]
 
 
 class VoteReset(models.Model):

@@ -9,7 +9,7 @@ from django.db.models import F
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
-from .models import Company, Guide, Question, Section, Step, Tag
+from .models import Company, Guide, Section, Step, Tag
 
 
 def bump_guides(**filters):
@@ -34,7 +34,6 @@ def company_changed(sender, instance, **kwargs):
 
 @receiver([post_save, post_delete], sender=Step)
 @receiver([post_save, post_delete], sender=Section)
-@receiver([post_save, post_delete], sender=Question)
 def guide_part_changed(sender, instance, **kwargs):
     bump_guides(pk=instance.guide_id)
 

@@ -1,19 +1,17 @@
 import functools
 import hashlib
 import re
-from datetime import timedelta
 from typing import NamedTuple
 
 from django.conf import settings
-from django.contrib import messages
 from django.contrib.humanize.templatetags.humanize import intcomma
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count, Q, Sum
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse, translate_url
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.cache import get_conditional_response, patch_cache_control, quote_etag
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
@@ -23,13 +21,15 @@ from django.views.decorators.vary import vary_on_headers
 from guides_site.contacts.presentation import window_start as channel_window_start
 from guides_site.limits import ratelimit
 from guides_site.limits.views import minutes_to_wait
+from guides_site.questions.forms import QuestionForm
+from guides_site.questions.masking import mask_personal_data
 
 from . import page_cache, seo, view_counts
-from .forms import FeedbackForm, QuestionForm, StepAnswerForm, VoteForm
-from .models import Company, Guide, Question, Step, StepFeedback, Tag, Vote
+from .forms import FeedbackForm, StepAnswerForm, VoteForm
+from .models import Company, Guide, Step, StepFeedback, Tag, Vote
 from .outline import Outline
 from .release import release_id
-from .visitors import ensure_visitor_id, give_visitor_id, remember_visitor, visitor_id
+from .visitors import give_visitor_id, visitor_id
 
 _BOT_RE = re.compile(r"bot|crawl|spider|slurp|preview|facebookexternalhit|headless", re.I)
 RELATED_GUIDES = 5
@@ -152,7 +152,7 @@ def tag(request, slug):
     )
 
 
-def _get_guide(company, slug):
+def get_guide(company, slug):
     """The published guide in the page's language, or 404."""
     return get_object_or_404(
         Guide.objects.published().select_related("company"),
@@ -233,7 +233,7 @@ def _translations(guide):
     )
 
 
-def _visitor_vote(guide_id, visitor):
+def visitor_vote(guide_id, visitor):
     if not visitor:
         return None
     return Vote.objects.filter(guide_id=guide_id, visitor=visitor).order_by().first()
@@ -283,7 +283,7 @@ def guide(request, company, guide):
     etag = _guide_etag(request, state, vote)
     response = get_conditional_response(request, etag=etag)
     if response is None:
-        load_guide = functools.cache(lambda: _get_guide(company, guide))
+        load_guide = functools.cache(lambda: get_guide(company, guide))
         if request.COOKIES.get("messages"):  # a confirmation to show: render this one fully
             response = render(
                 request, "guides/guide.html", full_guide_page_context(request, load_guide(), vote)
@@ -344,7 +344,7 @@ def _count_view(request, state):
 @require_safe
 @vary_on_headers("HX-Request")
 def walkthrough(request, company, guide, position):
-    guide = _get_guide(company, guide)
+    guide = get_guide(company, guide)
     step = get_object_or_404(guide.steps, position=position)
     context = _walkthrough_context(request, guide, step, visitor_id(request))
     if request.htmx and not request.htmx.history_restore_request:
@@ -394,12 +394,23 @@ def _walkthrough_context(request, guide, step, visitor):
         "next_url": None if route_end else _step_url(guide, position + 1),
         "answer": step.feedback.filter(visitor=visitor).first() if visitor else None,
         "contacts": guide.company.contacts.all(),
+        # A reader stuck on this step can ask about it here, the step already named.
+        "question_form": QuestionForm(initial={"text": _step_question_start(outline, group, step)}),
+        "asking_from_step": position,
+        "step_answer_form": StepAnswerForm(),
         "language_links": _walkthrough_language_links(guide, position),
         "breadcrumbs": seo.breadcrumbs(*crumbs),
     }
     if route_end:
-        context["vote_html"] = _render_vote(request, guide, _visitor_vote(guide.pk, visitor))
+        context["vote_html"] = _render_vote(request, guide, visitor_vote(guide.pk, visitor))
     return context
+
+
+def _step_question_start(outline, group, step):
+    number = outline.number_of(step.position)
+    if group.section:
+        return _("Step %(number)s (%(route)s): ") % {"number": number, "route": group.title}
+    return _("Step %(number)s: ") % {"number": number}
 
 
 def _step_url(guide, position):
@@ -459,7 +470,7 @@ class Refused(NamedTuple):
     retry_after: int | None = None
 
 
-def _slow_down(seconds):
+def slow_down(seconds):
     minutes = minutes_to_wait(seconds)
     return Refused(
         ngettext(
@@ -495,7 +506,7 @@ def _store_vote(request, guide, visitor, values):
         return _no_reader()
     wait = ratelimit.refusal("vote", request, visitor)
     if wait:
-        return _slow_down(wait)
+        return slow_down(wait)
     first_vote = not Vote.objects.filter(guide=guide, visitor=visitor).exists()
     if first_vote and not ratelimit.network_may_vote(request, guide.pk):
         return Refused(
@@ -515,7 +526,7 @@ def _store_vote(request, guide, visitor, values):
 
 @require_POST
 def vote(request, company, guide):
-    guide = _get_guide(company, guide)
+    guide = get_guide(company, guide)
     form = VoteForm(request.POST)
     visitor = visitor_id(request)
     refused = None
@@ -526,7 +537,7 @@ def vote(request, company, guide):
 
 @require_POST
 def vote_feedback(request, company, guide):
-    guide = _get_guide(company, guide)
+    guide = get_guide(company, guide)
     visitor = visitor_id(request)
     form = FeedbackForm(request.POST)
     refused = None
@@ -556,15 +567,15 @@ def _vote_response(request, guide, visitor, form=None, feedback_form=None, refus
     if refused:
         extra["vote_error"] = refused.message
     if request.htmx:
-        return HttpResponse(_render_vote(request, guide, _visitor_vote(guide.pk, visitor), **extra))
+        return HttpResponse(_render_vote(request, guide, visitor_vote(guide.pk, visitor), **extra))
     if refused:
         # The whole page, with the reason where the vote was.
         context = full_guide_page_context(request, guide, None, **extra)
-        return _refused_page(request, "guides/guide.html", context, refused)
+        return refused_page(request, "guides/guide.html", context, refused)
     return redirect(guide.get_absolute_url() + "#helpful")
 
 
-def _refused_page(request, template, context, refused):
+def refused_page(request, template, context, refused):
     response = render(request, template, context, status=refused.status)
     if refused.retry_after:
         response["Retry-After"] = str(refused.retry_after)
@@ -573,13 +584,14 @@ def _refused_page(request, template, context, refused):
 
 @require_POST
 def step_answer(request, company, guide, position):
-    guide = _get_guide(company, guide)
+    guide = get_guide(company, guide)
     step = get_object_or_404(Step, guide=guide, position=position)
     visitor = visitor_id(request)
     form = StepAnswerForm(request.POST)
     refused = None
     if form.is_valid():
-        refused = _store_step_answer(request, step, visitor, form.cleaned_data["worked"] == "yes")
+        refused = _store_step_answer(request, step, visitor, form.cleaned_data)
+    invalid = form if form.errors else None
     if request.htmx:
         outline = Outline(guide, guide.steps.only("pk", "guide_id", "position", "section_id"))
         return render(
@@ -591,118 +603,35 @@ def step_answer(request, company, guide, position):
                 "route_end": outline.is_route_end(step.position),
                 "swapped": True,
                 "refused": refused,
+                "step_answer_form": invalid or StepAnswerForm(),
                 "answer": step.feedback.filter(visitor=visitor).first() if visitor else None,
             },
         )
-    if refused:
+    if refused or invalid:
         context = _walkthrough_context(request, guide, step, visitor)
-        context["refused"] = refused
-        return _refused_page(request, "guides/walkthrough.html", context, refused)
+        context.update(refused=refused, step_answer_form=invalid or StepAnswerForm())
+        if refused:
+            return refused_page(request, "guides/walkthrough.html", context, refused)
+        return render(request, "guides/walkthrough.html", context)
     return redirect(_step_url(guide, position) + "#step-answer")
 
 
-def _store_step_answer(request, step, visitor, worked):
+def _store_step_answer(request, step, visitor, answer):
     if visitor is None:
         return _no_reader()
     wait = ratelimit.refusal("step_answer", request, visitor)
     if wait:
-        return _slow_down(wait)
-    _save_per_visitor(StepFeedback, {"step": step, "visitor": visitor}, {"worked": worked})
+        return slow_down(wait)
+    worked = answer["worked"] == "yes"
+    values = {"worked": worked}
+    if worked:
+        values["what_happened"] = ""
+    elif answer["what_happened"]:
+        # Masked as it is stored: editors list these, and never need the reader's numbers.
+        values["what_happened"] = mask_personal_data(answer["what_happened"], step.guide.language)
+    _save_per_visitor(StepFeedback, {"step": step, "visitor": visitor}, values)
     ratelimit.record("step_answer", request, visitor)
     return None
-
-
-@require_POST
-def ask(request, company, guide):
-    guide = _get_guide(company, guide)
-    visitor = ensure_visitor_id(request)
-    form = QuestionForm(request.POST)
-    refused = None
-    sent = False
-    if form.is_valid():
-        wait = ratelimit.refusal("question", request, visitor)
-        if wait:
-            refused = _slow_down(wait)
-            form.add_error(
-                "text",
-                _(
-                    "You have sent several questions in a short time. Your question is kept "
-                    "below: please send it again in %(minutes)s."
-                )
-                % {"minutes": _minutes_text(wait)},
-            )
-        else:
-            sent = form.is_bot or _store_question(guide, visitor, form)
-            if sent and not form.is_bot:
-                ratelimit.record("question", request, visitor)
-    if request.htmx:
-        response = render(
-            request,
-            "guides/_question.html",
-            {
-                "guide": guide,
-                "question_form": QuestionForm() if sent else form,
-                "question_sent": sent,
-                "swapped": True,
-            },
-        )
-    elif sent:
-        messages.success(
-            request, _("Thank you. Your question was sent to our editors."), extra_tags="question"
-        )
-        response = redirect(guide.get_absolute_url() + "#ask")
-    else:
-        context = full_guide_page_context(request, guide, _visitor_vote(guide.pk, visitor))
-        context["question_form"] = form
-        if refused:
-            response = _refused_page(request, "guides/guide.html", context, refused)
-        else:
-            response = render(request, "guides/guide.html", context)
-    return remember_visitor(request, response)
-
-
-def _minutes_text(seconds):
-    minutes = minutes_to_wait(seconds)
-    return ngettext("%(minutes)d minute", "%(minutes)d minutes", minutes) % {"minutes": minutes}
-
-
-def _store_question(guide, visitor, form):
-    """Store a reader's question, once; False (with the reason on the form) over the cap.
-
-    The checks and the insert run as one transaction under a per-reader lock, so a double
-    submit, or many questions sent at once, cannot slip past them.
-    """
-    with transaction.atomic():
-        _lock_reader(visitor)
-        recent = Question.objects.filter(
-            visitor=visitor, created__gte=timezone.now() - timedelta(days=1)
-        )
-        if recent.filter(guide=guide, text__iexact=form.cleaned_data["text"]).exists():
-            return True  # the same question again (a double submit): already stored
-        if recent.count() >= settings.QUESTIONS_PER_READER_PER_DAY:
-            form.add_error(
-                "text",
-                _(
-                    "You have asked many questions today. Please wait for "
-                    "our answers, or come back tomorrow."
-                ),
-            )
-            return False
-        Question.objects.create(
-            guide=guide,
-            visitor=visitor,
-            text=form.cleaned_data["text"],
-            email=form.cleaned_data["email"],
-        )
-        return True
-
-
-def _lock_reader(visitor):
-    """Make one reader's concurrent transactions wait for each other. SQLite's IMMEDIATE
-    transactions already run one at a time; PostgreSQL takes an advisory lock."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [visitor])
 
 
 @require_safe
