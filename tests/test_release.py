@@ -2,6 +2,7 @@
 
 import http.client
 import os
+import re
 import signal
 import subprocess
 import time
@@ -46,11 +47,32 @@ def answers(port):
         conn.close()
 
 
-def test_a_term_to_make_serve_stops_gunicorn(tmp_path):
+def task_worker_pid(log_path):
+    deadline = time.monotonic() + 20
+    while not (found := re.search(r"Started the task worker \(pid (\d+)\)", log_path.read_text())):
+        assert time.monotonic() < deadline, log_path.read_text()
+        time.sleep(0.2)
+    return int(found.group(1))
+
+
+def process_alive(pid):
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    # A zombie has exited; it only waits for its parent to read its status.
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().split(") ")[1][0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+def test_a_term_to_make_serve_stops_gunicorn_and_its_task_worker(tmp_path):
     collect_static()
     port = free_port()
     env = production_env("serve-test-" + "k" * 40, GUNICORN_BIND=f"127.0.0.1:{port}")
-    env.update(GUNICORN_WORKERS="1", GUNICORN_ACCESS_LOG="")
+    env.update(GUNICORN_WORKERS="1", GUNICORN_ACCESS_LOG="", RUN_TASK_WORKER="true")
     with open(tmp_path / "serve.log", "w") as log:
         make = subprocess.Popen(
             ["make", "--no-print-directory", "serve"],
@@ -69,11 +91,14 @@ def test_a_term_to_make_serve_stops_gunicorn(tmp_path):
             ).read_text()
             time.sleep(0.2)
 
+        worker = task_worker_pid(tmp_path / "serve.log")
+        assert process_alive(worker)
+
         make.send_signal(signal.SIGTERM)
 
         deadline = time.monotonic() + 30
-        while answers(port):
-            assert time.monotonic() < deadline, "gunicorn still serves after make got a TERM"
+        while answers(port) or process_alive(worker):
+            assert time.monotonic() < deadline, "still running after make got a TERM"
             time.sleep(0.2)
         make.wait(timeout=30)
     finally:

@@ -398,6 +398,12 @@ class GuideAdmin(OfferedLookupsOnly, MarkdownFieldsMixin, SortableAdminBase, adm
             extra_context["needs_work"] = guide.votes.filter(helpful=False).order_by("-changed")[
                 :NEWEST_COMMENTS
             ]
+            extra_context["what_happened"] = (
+                StepFeedback.objects.filter(step__guide=guide, worked=False)
+                .exclude(what_happened="")
+                .select_related("step")
+                .order_by("-changed")[:NEWEST_COMMENTS]
+            )
             extra_context["vote_resets"] = guide.vote_resets.select_related("reset_by")
         return super().change_view(request, object_id, form_url, extra_context)
 
@@ -578,7 +584,7 @@ class VoteAdmin(ReadOnlyAdmin):
 
 @admin.register(StepFeedback)
 class StepFeedbackAdmin(ReadOnlyAdmin):
-    list_display = ["step", "worked", "changed"]
+    list_display = ["step", "worked", "what_happened", "changed"]
     list_filter = ["worked", "changed", "step__guide"]
     list_select_related = ["step__guide"]
     date_hierarchy = "changed"
