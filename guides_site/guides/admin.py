@@ -233,6 +233,9 @@ class StepFormSet(CustomInlineFormSet):
 class StepInline(MarkdownFieldsMixin, SortableStackedInline):
     model = Step
     formset = StepFormSet
+
+    class Media:
+        js = ["admin/guides/step-headers.js"]
     ordering = ["position"]
     fields = ["section", "body_md", "position"]
     extra = 0
