@@ -12,6 +12,8 @@ import phonenumbers
 from django.conf import settings
 from django.conf.locale import LANG_INFO
 
+from guides_site.content.typography import french_text
+
 KINDS = ("phone", "email", "chat", "help", "post")
 MENU_KEYS = frozenset("0123456789*#")
 MAX_TEXT = {"label": 100, "cost": 200, "note": 300, "for": 100, "say": 60}
@@ -62,7 +64,8 @@ def clean_text(value, what, *, max_length):
                 f"{what!r} in {language!r} is {len(text)} characters long; "
                 f"the limit is {max_length}"
             )
-        cleaned[language] = text
+        # French spacing once, here, for the import and the admin alike.
+        cleaned[language] = french_text(text) if language == "fr" else text
     return cleaned
 
 

@@ -283,7 +283,7 @@ def _sync_steps(guide, bodies, step_sections):
             if step.body_md != body or step.section_id != section_id:
                 if step.body_md != body:
                     step.body_md = body
-                    step.body_html = render_markdown(body)
+                    step.body_html = render_markdown(body, guide.language)
                 step.section_id = section_id
                 changed.append(step)
         else:
@@ -293,7 +293,7 @@ def _sync_steps(guide, bodies, step_sections):
                     position=position,
                     section_id=section_id,
                     body_md=body,
-                    body_html=render_markdown(body),
+                    body_html=render_markdown(body, guide.language),
                 )
             )
     Step.objects.filter(guide=guide, position__gt=len(bodies)).delete()

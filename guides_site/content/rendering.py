@@ -17,6 +17,7 @@ from markdown.extensions.fenced_code import FencedBlockPreprocessor
 from markdown.htmlparser import htmlparser
 
 from .linear_markdown import FenceSearch, LinearExtension
+from .typography import french_html
 
 # Real steps are a few hundred characters (the longest in content/ is 535) and the longest
 # introduction, closing section or company text about 1,200: the limits leave ten times
@@ -200,7 +201,8 @@ def _first_line_of_open_tags(text):
     return None
 
 
-def render_markdown(source):
+def render_markdown(source, language=None):
+    """Sanitised HTML; French text gets French spacing (typography.py), here, once."""
     converter = getattr(_local, "converter", None)
     if converter is None:
         converter = _local.converter = markdown.Markdown(
@@ -214,4 +216,5 @@ def render_markdown(source):
         raise MarkdownTooComplex([(None, _("lists and quotes nest too deeply"))]) from None
     # nh3 drops <script>, event-handler attributes and javascript:/data: URLs,
     # whoever wrote the source.
-    return nh3.clean(html, attributes=_ATTRIBUTES, link_rel="noopener noreferrer")
+    html = nh3.clean(html, attributes=_ATTRIBUTES, link_rel="noopener noreferrer")
+    return french_html(html) if language == "fr" else html

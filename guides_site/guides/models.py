@@ -142,7 +142,7 @@ class CompanyTranslation(models.Model):
 
     def save(self, *args, **kwargs):
         self.about_md = normalise_source(self.about_md)
-        self.about_html = render_markdown(self.about_md)
+        self.about_html = render_markdown(self.about_md, self.language)
         super().save(*args, **kwargs)
 
 
@@ -279,8 +279,8 @@ class Guide(ImportedContent):
     def render(self):
         self.intro_md = normalise_source(self.intro_md)
         self.closing_md = normalise_source(self.closing_md)
-        self.intro_html = render_markdown(self.intro_md)
-        self.closing_html = render_markdown(self.closing_md)
+        self.intro_html = render_markdown(self.intro_md, self.language)
+        self.closing_html = render_markdown(self.closing_md, self.language)
 
     @property
     def is_published(self):
@@ -364,7 +364,7 @@ class Step(models.Model):
 
     def render(self):
         self.body_md = normalise_source(self.body_md)
-        self.body_html = render_markdown(self.body_md)
+        self.body_html = render_markdown(self.body_md, self.guide.language)
 
 
 class Vote(models.Model):
