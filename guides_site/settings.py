@@ -147,6 +147,7 @@ INSTALLED_APPS = [
     "guides_site.limits",
     "guides_site.operations",
     "guides_site.contacts",
+    "guides_site.search",
 ]
 
 # The request id and the health probes come first: probes pass the HTTPS redirect and the Host

@@ -5,6 +5,7 @@ from django.urls import include, path
 
 from guides_site.guides import views
 from guides_site.guides.sitemaps import sitemaps
+from guides_site.search import views as search
 from guides_site.questions import views as questions
 
 urlpatterns = [
@@ -18,6 +19,7 @@ guide = "<slug:company>/<slug:guide>/"
 urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
     path("about/", views.about, name="about"),
+    path("search/", search.search, name="search"),
     path("your-details/<str:token>/", questions.erase_details, name="erase_details"),
     path("tags/<slug:slug>/", views.tag, name="tag"),
     path("<slug:company>/", views.company, name="company"),

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from guides_site.contacts.models import ContactChannel
+from guides_site.search import index as search_index
 from guides_site.guides.models import (
     Company,
     CompanyTranslation,
@@ -57,6 +58,8 @@ def import_content(root, *, dry_run=False, prune=False, force=False):
         _sync_guides(tree.guides, companies, report, force)
         if prune:
             _unpublish_removed(tree.guides, report)
+        # The search index of what changed, in the same transaction as the import.
+        search_index.flush()
         if dry_run:
             transaction.set_rollback(True)
     return report

@@ -1,0 +1,224 @@
+"""The search index: one interface, two engines (SQLite FTS5 and PostgreSQL full-text search).
+
+Why not modelsearch (Wagtail's search, extracted): its SQLite backend indexes with FTS5's
+default tokenizer, without stemming for any language, and its PostgreSQL backend takes one
+text search configuration for the whole index, while each of our guides is in its own language
+and needs that language's stemmer, with accents folded and French elisions cut. So this is a
+thin layer over both engines, with the same normalisation on both sides (text.py).
+
+Every guide is indexed, drafts too; a search joins the guide table and keeps only published
+guides in the reader's language, so an index a moment behind can never show a draft, and a
+deleted guide is gone with its row.
+"""
+
+from dataclasses import dataclass
+from html import unescape as unescape_entities
+
+from django.db import connection, transaction
+from django.utils.html import strip_tags
+
+from . import text
+
+# Within the words of a query, those that are no word of any guide but close to a company's
+# name are taken as that company ("amazn return"): the least share of trigrams in common.
+COMPANY_SIMILARITY = 0.4
+BATCH = 500
+
+
+@dataclass
+class Hit:
+    guide_id: int
+    rank: float
+
+
+@dataclass
+class Query:
+    terms: list  # folded words
+    prefix: bool  # the last word may be the start of a longer one (the reader is typing)
+    language: str
+    any_term: bool = False  # a guide with any of the words, when none has them all
+
+
+def parse_query(raw, language, *, prefix=False):
+    words = text.words(raw)[: text.MAX_QUERY_TERMS]
+    return Query(words, prefix and bool(words) and not raw[-1:].isspace(), language)
+
+
+# --- keeping the index in step with the guides -------------------------------------------
+
+
+class _Pending:
+    """The guides changed in the current transaction: an on_commit callback, so a rollback
+    drops it with the changes it would index."""
+
+    def __init__(self):
+        self.ids = set()
+
+    def __call__(self):
+        ids, self.ids = self.ids, set()
+        if ids:
+            reindex(sorted(ids))
+
+
+def _pending():
+    for _savepoints, callback, _robust in connection.run_on_commit:
+        if isinstance(callback, _Pending):
+            return callback
+    return None
+
+
+def guides_changed(guide_ids):
+    """Reindex these guides when the current transaction commits (at once outside one)."""
+    ids = {i for i in guide_ids if i is not None}
+    if not ids:
+        return
+    if not connection.in_atomic_block:
+        reindex(sorted(ids))
+        return
+    pending = _pending()
+    if pending is None:
+        pending = _Pending()
+        transaction.on_commit(pending)
+    pending.ids |= ids
+
+
+def flush():
+    """Reindex what changed so far in this transaction; the importer calls it before it
+    commits, so an import and its index are committed together."""
+    pending = _pending()
+    if pending:
+        pending()
+
+
+def reindex(guide_ids):
+    for start in range(0, len(guide_ids), BATCH):
+        batch = guide_ids[start : start + BATCH]
+        documents = list(_documents(batch))
+        engine().write(batch, documents)
+
+
+def rebuild(progress=None):
+    """Drop the index and index every guide again; returns the number indexed."""
+    from guides_site.guides.models import Guide
+
+    engine().clear()
+    ids = list(Guide.objects.order_by("pk").values_list("pk", flat=True))
+    with transaction.atomic():
+        for start in range(0, len(ids), BATCH):
+            reindex(ids[start : start + BATCH])
+            if progress:
+                progress(min(start + BATCH, len(ids)))
+        _index_company_names(None)
+    return len(ids)
+
+
+def companies_changed(company_ids):
+    _index_company_names(company_ids)
+
+
+@dataclass
+class Document:
+    guide_id: int
+    language: str
+    title: str
+    company: str
+    summary: str
+    tags: str
+    body: str
+
+
+def _plain(html):
+    return unescape_entities(strip_tags(html))
+
+
+def _documents(guide_ids):
+    from guides_site.guides.models import Guide, Section, Step
+
+    guides = (
+        Guide.objects.filter(pk__in=guide_ids)
+        .select_related("company")
+        .prefetch_related("tags", "company__translations")
+    )
+    bodies = {}
+    for guide_id, body in Step.objects.filter(guide_id__in=guide_ids).values_list(
+        "guide_id", "body_html"
+    ):
+        bodies.setdefault(guide_id, []).append(_plain(body))
+    for guide_id, title in Section.objects.filter(guide_id__in=guide_ids).values_list(
+        "guide_id", "title"
+    ):
+        bodies.setdefault(guide_id, []).append(title)
+    for guide in guides:
+        yield Document(
+            guide_id=guide.pk,
+            language=guide.language,
+            title=guide.title,
+            company=guide.company.name_in(guide.language),
+            summary=" ".join([guide.summary, _plain(guide.intro_html)]),
+            tags=" ".join(tag.name for tag in guide.tags.all()),
+            body=" ".join([*bodies.get(guide.pk, []), _plain(guide.closing_html)]),
+        )
+
+
+def _index_company_names(company_ids):
+    """Company names, every language's, folded: what misspelt names are matched against."""
+    from guides_site.guides.models import Company
+
+    companies = Company.objects.prefetch_related("translations")
+    if company_ids is not None:
+        companies = companies.filter(pk__in=company_ids)
+    rows = [
+        (
+            c.pk,
+            " ".join(
+                sorted(
+                    {text.fold(n) for n in [c.name, *(t.name for t in c.translations.all())] if n}
+                )
+            ),
+        )
+        for c in companies
+    ]
+    engine().write_company_names(company_ids, rows)
+
+
+# --- searching -----------------------------------------------------------------------------
+
+
+def trigrams(word):
+    padded = f"  {word} "
+    return {padded[i : i + 3] for i in range(len(padded) - 2)}
+
+
+def similarity(a, b):
+    """pg_trgm's similarity: the share of trigrams two words have in common."""
+    ta, tb = trigrams(a), trigrams(b)
+    return len(ta & tb) / len(ta | tb) if ta and tb else 0.0
+
+
+def search(query, *, offset=0, limit=10):
+    """(hits, total, companies matched) for a Query, best first. A word of the query that
+    matches nothing but is close to a company's name is read as that company."""
+    if not query.terms:
+        return [], 0, []
+    backend = engine()
+    companies = backend.companies_like(query.terms, query.language)
+    hits, total = backend.search(query, offset, limit, company_ids=None)
+    if total == 0 and companies:
+        misspelt = {word for word, _ in companies}
+        rest = Query([t for t in query.terms if t not in misspelt], False, query.language)
+        ids = [company_id for _, company_id in companies]
+        hits, total = backend.search(rest, offset, limit, company_ids=ids)
+    if total == 0 and len(query.terms) > 1:
+        widened = Query(query.terms, query.prefix, query.language, any_term=True)
+        hits, total = backend.search(widened, offset, limit, company_ids=None)
+    return hits, total, [company_id for _, company_id in companies]
+
+
+def engine():
+    if connection.vendor == "postgresql":
+        from .postgres import PostgresEngine
+
+        return PostgresEngine()
+    from .sqlite import SQLiteEngine
+
+    return SQLiteEngine()

@@ -1,0 +1,117 @@
+"""PostgreSQL: one tsvector per guide, built with its language's text search configuration
+(search_en, search_fr: the Snowball stemmer after unaccent), weighted A (title, company),
+B (summary, tags), C (steps), in a GIN index; queries through websearch_to_tsquery; company
+names in a pg_trgm index, for names typed wrong."""
+
+from django.db import connection
+
+from . import text
+from .index import COMPANY_SIMILARITY, Hit
+from .sqlite import _close
+
+CONFIGS = {"en": "search_en", "fr": "search_fr"}
+_PUBLISHED = "g.status = 'published' AND g.language = %s"
+
+
+def _config(language):
+    return CONFIGS.get(language, "search_en")
+
+
+class PostgresEngine:
+    def write(self, guide_ids, documents):
+        with connection.cursor() as cursor:
+            cursor.execute("DELETE FROM search_guide WHERE guide_id = ANY(%s)", [list(guide_ids)])
+            cursor.executemany(
+                "INSERT INTO search_guide (guide_id, document) SELECT %s, "
+                "setweight(to_tsvector(c, %s), 'A') || setweight(to_tsvector(c, %s), 'B') "
+                "|| setweight(to_tsvector(c, %s), 'C') FROM CAST(%s AS regconfig) AS c",
+                [
+                    (
+                        d.guide_id,
+                        # Elisions are cut before PostgreSQL sees the text, as in a query.
+                        text.fold(f"{d.title} {d.company}"),
+                        text.fold(f"{d.summary} {d.tags}"),
+                        text.fold(d.body),
+                        _config(d.language),
+                    )
+                    for d in documents
+                ],
+            )
+
+    def clear(self):
+        with connection.cursor() as cursor:
+            cursor.execute("DELETE FROM search_guide")
+
+    def write_company_names(self, company_ids, rows):
+        with connection.cursor() as cursor:
+            if company_ids is None:
+                cursor.execute("DELETE FROM search_company_name")
+            else:
+                cursor.execute(
+                    "DELETE FROM search_company_name WHERE company_id = ANY(%s)",
+                    [list(company_ids)],
+                )
+            cursor.executemany(
+                "INSERT INTO search_company_name (company_id, name) VALUES (%s, %s)", rows
+            )
+
+    def _tsquery(self, query):
+        config = _config(query.language)
+        if query.any_term:
+            return "to_tsquery(%s::regconfig, %s)", [config, " | ".join(query.terms)]
+        words = query.terms[:-1] if query.prefix else query.terms
+        sql, params = "websearch_to_tsquery(%s::regconfig, %s)", [config, " ".join(words)]
+        if query.prefix:
+            # websearch_to_tsquery has no prefix search: the word being typed is added as one.
+            sql = (
+                f"({sql} && to_tsquery(%s::regconfig, %s))"
+                if words
+                else "to_tsquery(%s::regconfig, %s)"
+            )
+            params = (params if words else []) + [config, f"{query.terms[-1]}:*"]
+        return sql, params
+
+    def search(self, query, offset, limit, company_ids):
+        where, params = [_PUBLISHED], [query.language]
+        if company_ids is not None:
+            where.append("g.company_id = ANY(%s)")
+            params.append(list(company_ids))
+        if not query.terms:
+            sql = f"FROM guides_guide g WHERE {' AND '.join(where)}"
+            select = f"SELECT g.id, 0.0 {sql} ORDER BY g.view_count DESC, g.title"
+            select_params = params
+        else:
+            tsquery, tsparams = self._tsquery(query)
+            sql = (
+                f"FROM search_guide f JOIN guides_guide g ON g.id = f.guide_id, {tsquery} q "
+                f"WHERE f.document @@ q AND {' AND '.join(where)}"
+            )
+            params = [*tsparams, *params]
+            select = f"SELECT g.id, ts_rank(f.document, q) AS r {sql} ORDER BY r DESC, g.id"
+            select_params = params
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT count(*) {sql}", params)
+            total = cursor.fetchone()[0]
+            if not total:
+                return [], 0
+            cursor.execute(f"{select} LIMIT %s OFFSET %s", [*select_params, limit, offset])
+            return [Hit(guide_id, rank) for guide_id, rank in cursor.fetchall()], total
+
+    def companies_like(self, terms, language, threshold=COMPANY_SIMILARITY):
+        found = []
+        with connection.cursor() as cursor:
+            for term in terms:
+                if len(term) < 3:
+                    continue
+                # The index serves the usual, strict match; the looser one, for "did you
+                # mean" when nothing was found, reads every name (rare, and 10,000 at most).
+                # name % term: the whole name is close; term <% name: one of its words is.
+                strict = threshold >= COMPANY_SIMILARITY
+                where = "WHERE name %% %s OR %s <%% name" if strict else ""
+                cursor.execute(
+                    f"SELECT company_id, name FROM search_company_name {where} "  # noqa: S608 (constant fragments only)
+                    "ORDER BY word_similarity(%s, name) DESC LIMIT 20",
+                    [term, term, term] if strict else [term],
+                )
+                found += _close(term, cursor.fetchall(), threshold)
+        return found

@@ -1,0 +1,108 @@
+"""SQLite FTS5: guides in one FTS5 table of stemmed text (rowid = the guide's id), company
+names in one with the trigram tokenizer, for names typed wrong."""
+
+from django.db import connection
+
+from . import text
+from .index import COMPANY_SIMILARITY, Hit, similarity, trigrams
+
+# bm25 weights of the columns title, company, summary, tags, body: a word in the title or the
+# company's name counts most, then summary and tags, then the steps.
+WEIGHTS = "10.0, 10.0, 4.0, 4.0, 1.0"
+_PUBLISHED = "g.status = 'published' AND g.language = %s"
+
+
+def _match(query):
+    stems = text._stemmer(query.language).stemWords(query.terms)
+    # Stems are letters and digits only, so quoting them is all FTS5 needs.
+    quoted = [f'"{stem}"' for stem in stems]
+    if query.prefix:
+        quoted[-1] += "*"
+    return (" OR " if query.any_term else " ").join(quoted)
+
+
+class SQLiteEngine:
+    def write(self, guide_ids, documents):
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                "DELETE FROM search_guide WHERE rowid = %s", [(i,) for i in guide_ids]
+            )
+            cursor.executemany(
+                "INSERT INTO search_guide (rowid, title, company, summary, tags, body) "
+                "VALUES (%s, %s, %s, %s, %s, %s)",
+                [
+                    (
+                        d.guide_id,
+                        *(
+                            text.stemmed_text(part, d.language)
+                            for part in (d.title, d.company, d.summary, d.tags, d.body)
+                        ),
+                    )
+                    for d in documents
+                ],
+            )
+
+    def clear(self):
+        with connection.cursor() as cursor:
+            cursor.execute("DELETE FROM search_guide")
+
+    def write_company_names(self, company_ids, rows):
+        with connection.cursor() as cursor:
+            if company_ids is None:
+                cursor.execute("DELETE FROM search_company_name")
+            else:
+                cursor.executemany(
+                    "DELETE FROM search_company_name WHERE rowid = %s",
+                    [(i,) for i in company_ids],
+                )
+            cursor.executemany(
+                "INSERT INTO search_company_name (rowid, name) VALUES (%s, %s)", rows
+            )
+
+    def search(self, query, offset, limit, company_ids):
+        where, params = [_PUBLISHED], [query.language]
+        if company_ids is not None:
+            where.append(f"g.company_id IN ({', '.join(['%s'] * len(company_ids))})")
+            params += company_ids
+        if not query.terms:  # a company's guides, the most read first
+            sql = f"FROM guides_guide g WHERE {' AND '.join(where)}"
+            select = f"SELECT g.id, 0.0 {sql} ORDER BY g.view_count DESC, g.title"
+        else:
+            sql = (
+                "FROM search_guide f JOIN guides_guide g ON g.id = f.rowid "
+                f"WHERE search_guide MATCH %s AND {' AND '.join(where)}"
+            )
+            params = [_match(query), *params]
+            select = f"SELECT g.id, bm25(search_guide, {WEIGHTS}) AS r {sql} ORDER BY r, g.id"
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT count(*) {sql}", params)
+            total = cursor.fetchone()[0]
+            if not total:
+                return [], 0
+            cursor.execute(f"{select} LIMIT %s OFFSET %s", [*params, limit, offset])
+            return [Hit(guide_id, -rank) for guide_id, rank in cursor.fetchall()], total
+
+    def companies_like(self, terms, language, threshold=COMPANY_SIMILARITY):
+        found = []
+        with connection.cursor() as cursor:
+            for term in terms:
+                grams = sorted(g for g in trigrams(term) if " " not in g)
+                if not grams:
+                    continue
+                cursor.execute(
+                    "SELECT rowid, name FROM search_company_name WHERE search_company_name "
+                    "MATCH %s ORDER BY rank LIMIT 20",
+                    [" OR ".join(f'"{g}"' for g in grams)],
+                )
+                found += _close(term, cursor.fetchall(), threshold)
+        return found
+
+
+def _close(term, candidates, threshold):
+    """(term, company id) for the names with a word close enough to the term, best first."""
+    scored = []
+    for company_id, name in candidates:
+        score = max(similarity(term, word) for word in [name, *name.split()])
+        if score >= threshold:
+            scored.append((score, company_id))
+    return [(term, company_id) for _, company_id in sorted(scored, reverse=True)[:5]]

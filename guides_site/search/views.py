@@ -1,0 +1,64 @@
+from django.conf import settings
+from django.http import Http404, HttpResponseBadRequest
+from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.urls import translate_url
+from django.utils.http import urlencode
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
+from django.views.decorators.vary import vary_on_headers
+
+from . import results as search_results
+from . import text
+
+# The form's id: htmx names it in HX-Trigger when the reader submits (Enter), and the field's
+# id while they type; only a submitted search that finds nothing is counted as a miss.
+FORM_ID = "search-form"
+
+
+def _refusal(request, message):
+    return HttpResponseBadRequest(
+        render_to_string("search/refused.html", {"message": message}, request)
+    )
+
+
+@require_safe
+@vary_on_headers("HX-Request")
+def search(request):
+    raw = request.GET.get("q", "")
+    if "\x00" in raw:
+        return _refusal(request, _("A search cannot contain that character."))
+    if len(raw) > text.MAX_QUERY_CHARS:
+        return _refusal(
+            request,
+            _("A search is at most %(count)d characters: try the few words that matter most.")
+            % {"count": text.MAX_QUERY_CHARS},
+        )
+    try:
+        page = int(request.GET.get("page", "1"))
+    except ValueError:
+        page = 0
+    if page < 1:
+        return _refusal(request, _("That page of results does not exist."))
+    language = get_language()
+    typing = bool(request.htmx) and request.htmx.trigger != FORM_ID
+    found = search_results.find(raw, language, page=page, prefix=typing)
+    if found.total and page > found.pages:
+        raise Http404("No such page of results.")
+    if raw.strip() and not found.total and not typing:
+        search_results.record_miss(raw, language)
+    context = {
+        "results": found,
+        "q": raw,
+        "previous_query": urlencode({"q": raw, "page": page - 1}),
+        "next_query": urlencode({"q": raw, "page": page + 1}),
+        "language_links": [
+            (code, translate_url(request.path, code) + (f"?{urlencode({'q': raw})}" if raw else ""))
+            for code, _name in settings.LANGUAGES
+        ],
+        "form_id": FORM_ID,
+    }
+    if request.htmx:
+        return render(request, "search/_results.html", context)
+    return render(request, "search/search.html", context)

@@ -1,0 +1,125 @@
+"""The search page, /search/ and /fr/search/: results in the reader's language, the htmx
+fragment, pagination, refusals, and the search box in every page's header."""
+
+import re
+
+import pytest
+
+from guides_site.guides.models import Step
+from guides_site.search import index
+from guides_site.search.models import MissedSearch
+
+from .factories import make_company, make_guide
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def guides():
+    amazon = make_company("amazon", "Amazon")
+    english = make_guide(amazon, slug="return", title="How to return an item", summary="Send it back.")
+    Step.objects.create(guide=english, position=4, body_md="Open **Your Orders** and pick the item.")
+    make_guide(amazon, slug="return", title="Comment retourner un article", language="fr")
+    index.flush()
+    return english
+
+
+def test_the_search_page_lists_guides_with_the_words_marked(client, guides):
+    html = client.get("/search/?q=return+orders").content.decode()
+
+    assert 'href="/amazon/return/"' in html
+    assert "How to <mark>return</mark> an item" in html
+    assert 'href="/amazon/return/step/4/">Step 4</a>' in html
+    assert "Your <mark>Orders</mark>" in html
+    assert re.search(r'role="status">\s*1 guide found', html)
+    assert "Comment retourner" not in html
+
+
+def test_the_french_search_page_shows_french_guides_only(client, guides):
+    html = client.get("/fr/search/?q=retourner").content.decode()
+
+    assert 'href="/fr/amazon/return/"' in html
+    assert "How to return" not in html
+    assert '<html lang="fr">' in html
+
+
+def test_htmx_gets_the_results_fragment_and_the_response_varies_on_it(client, guides):
+    full = client.get("/search/?q=return")
+    fragment = client.get("/search/?q=return", HTTP_HX_REQUEST="true")
+
+    assert "HX-Request" in full["Vary"] and "HX-Request" in fragment["Vary"]
+    assert b"<html" in full.content
+    assert b"<html" not in fragment.content
+    assert b'hx-swap-oob="innerHTML"' in fragment.content
+    assert b"How to <mark>return</mark> an item" in fragment.content
+
+
+def test_results_are_paginated(client):
+    company = make_company("amazon", "Amazon")
+    for number in range(12):
+        make_guide(company, slug=f"refund-{number}", title=f"Refund number {number}")
+    index.flush()
+
+    first = client.get("/search/?q=refund").content.decode()
+    second = client.get("/search/?q=refund&page=2").content.decode()
+
+    assert first.count('class="search-result"') == 10
+    assert second.count('class="search-result"') == 2
+    assert 'rel="next" href="?q=refund&amp;page=2"' in first
+    assert "12 guides found · page 2 of 2" in second
+    assert client.get("/search/?q=refund&page=3").status_code == 404
+    assert client.get("/search/?q=refund&page=x").status_code == 400
+
+
+def test_no_results_offer_the_closest_company_and_the_question_form(client, guides):
+    html = client.get("/search/?q=amazzzon+teleportation").content.decode()
+
+    assert "No guide found" in html
+    assert "We have no guide for “amazzzon teleportation” yet." in html
+    assert 'href="/amazon/">Amazon</a>' in html
+    assert "ask us a question" in html
+
+
+def test_html_in_a_query_is_shown_as_text(client, guides):
+    html = client.get("/search/?q=%3Cscript%3Ealert(1)%3C/script%3E").content.decode()
+    body = html.split("<body", 1)[1]
+
+    assert "<script>alert" not in body
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in body
+
+
+@pytest.mark.parametrize("query", ["a" * 5000, "refund%00", "%00"])
+def test_huge_queries_and_nul_are_refused_with_a_400(client, guides, query):
+    response = client.get(f"/search/?q={query}")
+
+    assert response.status_code == 400
+    assert b"We could not run that search" in response.content
+    assert not MissedSearch.objects.exists()
+
+
+@pytest.mark.parametrize("path", ["/", "/amazon/", "/amazon/return/", "/fr/", "/about/"])
+def test_every_page_has_a_search_box_in_its_header(client, guides, path):
+    html = client.get(path).content.decode()
+    header = html.split("<header", 1)[1].split("</header>", 1)[0]
+
+    form = re.search(r'<form class="header-search" role="search"[^>]*>', header).group(0)
+    search_url = "/fr/search/" if path.startswith("/fr/") else "/search/"
+    assert f'action="{search_url}"' in form and 'method="get"' in form
+    assert '<label for="header-search-q"' in header
+    assert 'name="q"' in header
+
+
+def test_the_home_page_starts_with_the_search_form(client, guides):
+    html = client.get("/").content.decode()
+    main = html.split('<main id="main"', 1)[1]
+
+    assert main.index('role="search"') < main.index("<h1")
+    assert "Which company, which problem?" in main
+
+
+def test_the_header_form_works_without_javascript(client, guides):
+    # What the browser sends from the header form: a plain GET with q.
+    response = client.get("/search/", {"q": "amazon"})
+
+    assert response.status_code == 200
+    assert b'href="/amazon/return/"' in response.content
