@@ -17,8 +17,12 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def guides():
     amazon = make_company("amazon", "Amazon")
-    english = make_guide(amazon, slug="return", title="How to return an item", summary="Send it back.")
-    Step.objects.create(guide=english, position=4, body_md="Open **Your Orders** and pick the item.")
+    english = make_guide(
+        amazon, slug="return", title="How to return an item", summary="Send it back."
+    )
+    Step.objects.create(
+        guide=english, position=4, body_md="Open **Your Orders** and pick the item."
+    )
     make_guide(amazon, slug="return", title="Comment retourner un article", language="fr")
     index.flush()
     return english
