@@ -20,6 +20,7 @@ urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
     path("about/", views.about, name="about"),
     path("search/", search.search, name="search"),
+    path("search/answers/", search.instant_answers, name="instant_answers"),
     path("your-details/<str:token>/", questions.erase_details, name="erase_details"),
     path("tags/<slug:slug>/", views.tag, name="tag"),
     path("<slug:company>/", views.company, name="company"),

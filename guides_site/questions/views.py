@@ -23,6 +23,7 @@ from guides_site.guides.views import (
 from guides_site.guides.visitors import ensure_visitor_id, remember_visitor
 from guides_site.limits import ratelimit
 from guides_site.limits.views import minutes_to_wait
+from guides_site.search.answers import instant_answers_context, remember_instant_answers
 
 from .forms import QuestionForm
 from .mail import question_from_token
@@ -64,12 +65,14 @@ def ask(request, company, guide):
                 "question_sent": sent,
                 "asking_from_step": from_step,
                 "swapped": True,
+                **(instant_answers_context(form.cleaned_data["text"], guide) if sent else {}),
             },
         )
     elif sent:
         messages.success(
             request, _("Thank you. Your question was sent to our editors."), extra_tags="question"
         )
+        remember_instant_answers(request, form.cleaned_data["text"], guide)
         page = (
             reverse("walkthrough", args=[guide.company.slug, guide.slug, from_step])
             if from_step

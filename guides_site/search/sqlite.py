@@ -8,12 +8,27 @@ from .index import COMPANY_SIMILARITY, Hit, similarity, trigrams
 
 # bm25 weights of the columns title, company, summary, tags, body: a word in the title or the
 # company's name counts most, then summary and tags, then the steps.
-WEIGHTS = "10.0, 10.0, 4.0, 4.0, 1.0"
+WEIGHTS = "20.0, 5.0, 4.0, 4.0, 0.5"
 _PUBLISHED = "g.status = 'published' AND g.language = %s"
 
 
+def _stems(query):
+    return text._stemmer(query.language).stemWords(query.terms)
+
+
+def _title_hits(query):
+    """How many of the query's words the title has: bm25 weighs a word by its rarity, which
+    in a small corpus can sink a word found in the title below one found in the steps."""
+    stems = _stems(query)
+    patterns = [f"% {stem} %" for stem in stems]
+    if query.prefix:
+        patterns[-1] = f"% {stems[-1]}%"
+    sql = " + ".join(["((' ' || f.title || ' ') LIKE %s)"] * len(patterns))
+    return f"({sql})", patterns
+
+
 def _match(query):
-    stems = text._stemmer(query.language).stemWords(query.terms)
+    stems = _stems(query)
     # Stems are letters and digits only, so quoting them is all FTS5 needs.
     quoted = [f'"{stem}"' for stem in stems]
     if query.prefix:
@@ -73,13 +88,18 @@ class SQLiteEngine:
                 f"WHERE search_guide MATCH %s AND {' AND '.join(where)}"
             )
             params = [_match(query), *params]
-            select = f"SELECT g.id, bm25(search_guide, {WEIGHTS}) AS r {sql} ORDER BY r, g.id"
+            hits, hit_params = _title_hits(query)
+            select = (
+                f"SELECT g.id, bm25(search_guide, {WEIGHTS}) AS r {sql} "
+                f"ORDER BY {hits} DESC, r, g.id"
+            )
         with connection.cursor() as cursor:
             cursor.execute(f"SELECT count(*) {sql}", params)
             total = cursor.fetchone()[0]
             if not total:
                 return [], 0
-            cursor.execute(f"{select} LIMIT %s OFFSET %s", [*params, limit, offset])
+            order_params = hit_params if query.terms else []
+            cursor.execute(f"{select} LIMIT %s OFFSET %s", [*params, *order_params, limit, offset])
             return [Hit(guide_id, -rank) for guide_id, rank in cursor.fetchall()], total
 
     def companies_like(self, terms, language, threshold=COMPANY_SIMILARITY):

@@ -9,8 +9,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
+from guides_site.guides.models import Guide
+
+from . import answers, text
 from . import results as search_results
-from . import text
 
 # The form's id: htmx names it in HX-Trigger when the reader submits (Enter), and the field's
 # id while they type; only a submitted search that finds nothing is counted as a miss.
@@ -62,3 +64,24 @@ def search(request):
     if request.htmx:
         return render(request, "search/_results.html", context)
     return render(request, "search/search.html", context)
+
+
+# A question is at most this long (questions/forms.py); what is longer is no question.
+ANSWERS_MAX_CHARS = 1000
+
+
+@require_safe
+def instant_answers(request):
+    """The guides and published answers that may answer a question being typed, as the
+    fragment shown under the question box (search/static/search/instant-answers.js)."""
+    raw = request.GET.get("q", "")
+    if "\x00" in raw or len(raw) > ANSWERS_MAX_CHARS:
+        return HttpResponseBadRequest("Not a question this site could take.")
+    guide_id = request.GET.get("guide", "")
+    guide = guide_id.isdigit() and Guide.objects.published().filter(pk=guide_id).first()
+    if not guide:
+        raise Http404("No such guide.")
+    guides, questions = answers.instant_answers(raw, guide)
+    return render(
+        request, "search/_answers.html", {"answer_guides": guides, "answer_questions": questions}
+    )
