@@ -322,11 +322,17 @@ SITE_URL = env_origin("SITE_URL", "http://127.0.0.1:8000" if DEBUG else None)
 # tests on loopback, where every client shares one address.
 RATE_LIMITS = env_rate_limits(
     "DJANGO_RATE_LIMITS",
-    {"vote": (30, 60), "step_answer": (120, 60), "question": (5, 600), "login": (10, 900)},
+    {
+        "vote": (30, 60),
+        "step_answer": (120, 60),
+        "question": (5, 600),
+        "reach": (20, 600),
+        "login": (10, 900),
+    },
 )
 ADDRESS_RATE_LIMITS = env_rate_limits(
     "DJANGO_ADDRESS_RATE_LIMITS",
-    {"vote": (120, 60), "step_answer": (480, 60), "question": (30, 600)},
+    {"vote": (120, 60), "step_answer": (480, 60), "question": (30, 600), "reach": (80, 600)},
 )
 # New votes on one guide from one network (IPv4 /24, IPv6 /64) in 24 hours.
 VOTES_PER_NETWORK_PER_GUIDE_PER_DAY = env_int("VOTES_PER_NETWORK_PER_GUIDE_PER_DAY", 20)

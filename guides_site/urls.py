@@ -24,6 +24,7 @@ urlpatterns += i18n_patterns(
     path("your-details/<str:token>/", questions.erase_details, name="erase_details"),
     path("tags/<slug:slug>/", views.tag, name="tag"),
     path("<slug:company>/", views.company, name="company"),
+    path("<slug:company>/contacts/", include("guides_site.contacts.urls")),
     path(guide, views.guide, name="guide"),
     path(guide + "step/<int:position>/", views.walkthrough, name="walkthrough"),
     path(guide + "step/<int:position>/answer/", views.step_answer, name="step_answer"),

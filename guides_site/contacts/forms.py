@@ -147,3 +147,19 @@ class ContactChannelForm(forms.ModelForm):
         if commit:
             channel.save()
         return channel
+
+
+class ReachForm(forms.Form):
+    """'Did you reach a person?': Yes or No, and how long the reader waited."""
+
+    reached = forms.TypedChoiceField(
+        choices=[("yes", _("Yes")), ("no", _("No"))],
+        coerce=lambda value: value == "yes",
+        error_messages={"required": _("Please choose Yes or No.")},
+    )
+    minutes = forms.IntegerField(
+        label=_("Minutes waited (optional)"),
+        required=False,
+        min_value=0,
+        max_value=600,
+    )
