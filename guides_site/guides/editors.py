@@ -17,6 +17,8 @@ EDITOR_PERMISSIONS = [
     ("vote", ["view", "delete"]),
     ("stepfeedback", ["view", "delete"]),
     ("votereset", ["view"]),
+    ("missedsearch", ["view"]),
+    ("dismissedsearch", ["view", "add", "delete"]),
 ]
 
 
@@ -25,7 +27,8 @@ def setup_editors_group():
     group, _created = Group.objects.get_or_create(name=EDITORS_GROUP)
     codenames = [f"{action}_{model}" for model, actions in EDITOR_PERMISSIONS for action in actions]
     permissions = Permission.objects.filter(
-        content_type__app_label__in=["guides", "contacts", "questions"], codename__in=codenames
+        content_type__app_label__in=["guides", "contacts", "questions", "search"],
+        codename__in=codenames,
     )
     group.permissions.set(permissions)
     return group, group.permissions.count()

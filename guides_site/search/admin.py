@@ -21,9 +21,12 @@ class MissedSearchAdmin(OfferedLookupsOnly, admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         return False
 
+    def has_dismiss_permission(self, request):
+        return request.user.has_perm("search.add_dismissedsearch")
+
     @admin.action(
         description=_("Dismiss: a guide answers it now, or none should"),
-        permissions=["view"],
+        permissions=["dismiss"],
     )
     def dismiss(self, request, queryset):
         pairs = set(queryset.values_list("text", "language"))
