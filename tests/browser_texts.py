@@ -69,12 +69,12 @@ FR = {
     "guide": "/fr/linkedin/remboursement/",
     "slug": "remboursement",
     "title": "Comment obtenir un remboursement de LinkedIn",
-    "question": "Cette page vous a-t-elle été utile ?",
+    "question": "Cette page vous a-t-elle été utile\u202f?",
     "yes": "Oui",
     "needs_work": "A besoin de travail",
-    "thanks": "Merci, et partagez !",
+    "thanks": "Merci, et partagez\u202f!",
     "what_went_wrong": (
-        "Désolé que ce guide ne vous ait pas aidé. Qu'est-ce qui n'a pas fonctionné ?"
+        "Désolé que ce guide ne vous ait pas aidé. Qu'est-ce qui n'a pas fonctionné\u202f?"
     ),
     "reasons": "Choisissez la raison la plus proche (facultatif)",
     "did_not_work": "Je l'ai suivi et ça n'a pas fonctionné",
@@ -82,7 +82,7 @@ FR = {
     "comment": "Dites-nous-en plus (facultatif)",
     "send": "Envoyer",
     "feedback_thanks": "Merci. Nos rédacteurs lisent chaque réponse et corrigent ce qui ne va pas.",
-    "ask_heading": "D'autres questions ? Posez une question complémentaire ou connexe",
+    "ask_heading": "D'autres questions\u202f? Posez une question complémentaire ou connexe",
     "ask_label": "Votre question",
     "ask_send": "Envoyer ma question",
     "required": "Veuillez écrire votre question.",
@@ -96,7 +96,7 @@ FR = {
     "pager": "Étapes",
     "next": "Suivante",
     "previous": "Précédente",
-    "did_it_work": "Cette étape a-t-elle fonctionné ?",
+    "did_it_work": "Cette étape a-t-elle fonctionné\u202f?",
     "no": "Non",
     "sorry": "Dommage. Vérifiez l'étape encore une fois",
 }

@@ -101,9 +101,9 @@ def test_guide_page_in_french_formats_dates_and_numbers(client):
     assert '<html lang="fr">' in html
     assert "Vérifié le 19 juillet 2019" in html
     assert "Consulté 1\u202f229\u202f457 fois" in html or "Consulté 1\xa0229\xa0457 fois" in html
-    assert "Cette page vous a-t-elle été utile ?" in html
+    assert "Cette page vous a-t-elle été utile\u202f?" in html
     assert "A besoin de travail" in html
-    assert "D'autres questions ? Posez une question complémentaire ou connexe" in html
+    assert "D'autres questions\u202f? Posez une question complémentaire ou connexe" in html
 
 
 def test_a_guide_links_its_translations_with_hreflang(client):

@@ -34,7 +34,7 @@ def test_every_interface_string_has_a_french_translation():
 def test_the_compiled_catalogue_is_used():
     with translation.override("fr"):
         assert translation.gettext("Was this page helpful?") == (
-            "Cette page vous a-t-elle été utile ?"
+            "Cette page vous a-t-elle été utile\u202f?"
         )
         assert translation.gettext("Needs work") == "A besoin de travail"
 
