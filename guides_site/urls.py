@@ -3,10 +3,10 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
-from guides_site.guides import views
+from guides_site.guides import directory, views
 from guides_site.guides.sitemaps import sitemaps
-from guides_site.search import views as search
 from guides_site.questions import views as questions
+from guides_site.search import views as search
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -21,6 +21,7 @@ urlpatterns += i18n_patterns(
     path("about/", views.about, name="about"),
     path("search/", search.search, name="search"),
     path("search/answers/", search.instant_answers, name="instant_answers"),
+    path("companies/<str:letter>/", directory.companies, name="companies"),
     path("your-details/<str:token>/", questions.erase_details, name="erase_details"),
     path("tags/<slug:slug>/", views.tag, name="tag"),
     path("<slug:company>/", views.company, name="company"),

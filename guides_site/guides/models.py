@@ -30,7 +30,7 @@ slug_validator = RegexValidator(
 RESERVED_COMPANY_SLUGS = frozenset(
     {
         *("admin", "about", "tags", "static", "media", "fr", "en", "i18n", "preview"),
-        *("healthz", "readyz", "your-details", "search"),
+        *("healthz", "readyz", "your-details", "search", "companies"),
     }
 )
 

@@ -6,7 +6,7 @@ from typing import NamedTuple
 from django.conf import settings
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Sum
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -24,7 +24,7 @@ from guides_site.limits.views import minutes_to_wait
 from guides_site.questions.forms import QuestionForm
 from guides_site.questions.masking import mask_personal_data
 
-from . import page_cache, seo, view_counts
+from . import directory, page_cache, seo, view_counts
 from .forms import FeedbackForm, StepAnswerForm, VoteForm
 from .models import Company, Guide, Step, StepFeedback, Tag, Vote
 from .outline import Outline
@@ -67,9 +67,8 @@ def home(request):
         return render_to_string(
             "guides/home.html",
             {
-                "companies": Company.objects.annotate(
-                    guide_count=Count("guides", filter=Q(guides__status=Guide.Status.PUBLISHED))
-                ).filter(guide_count__gt=0),
+                # An A–Z index, not every company: 10,000 tiles would be the whole page.
+                "letters": directory.initials(get_language()),
                 "most_viewed": guides.order_by("-view_count", "title")[:6],
                 "most_helpful": guides.ranked()
                 .filter(votes_total__gt=0)
