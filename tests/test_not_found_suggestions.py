@@ -22,7 +22,7 @@ def netflix():
 
 
 def suggestions(html):
-    section = html.split("Were you looking for one of these?", 1)[1].split("</ul>", 1)[0]
+    section = html.split('id="suggestions-heading"', 1)[1].split("</ul>", 1)[0]
     return [line.split(">", 1)[1].split("<", 1)[0] for line in section.split("<a href=")[1:]]
 
 

@@ -11,9 +11,11 @@ guides in the reader's language, so an index a moment behind can never show a dr
 deleted guide is gone with its row.
 """
 
+import hashlib
 from dataclasses import dataclass
 from html import unescape as unescape_entities
 
+from django.core.cache import cache
 from django.db import connection, transaction
 from django.utils.html import strip_tags
 
@@ -90,11 +92,19 @@ def flush():
         pending()
 
 
+def _index_changed():
+    try:
+        cache.incr(GENERATION_KEY)
+    except ValueError:  # not there yet, or evicted
+        cache.set(GENERATION_KEY, 2, None)
+
+
 def reindex(guide_ids):
     for start in range(0, len(guide_ids), BATCH):
         batch = guide_ids[start : start + BATCH]
         documents = list(_documents(batch))
         engine().write(batch, documents)
+    _index_changed()
 
 
 def rebuild(progress=None):
@@ -114,6 +124,7 @@ def rebuild(progress=None):
 
 def companies_changed(company_ids):
     _index_company_names(company_ids)
+    _index_changed()
 
 
 @dataclass
@@ -195,11 +206,34 @@ def similarity(a, b):
     return len(ta & tb) / len(ta | tb) if ta and tb else 0.0
 
 
+# Readers search for the same things: what a query found is kept this long. Only guide ids
+# are kept; the guides are read fresh and filtered again, so an unpublished guide never shows.
+RESULTS_CACHE_SECONDS = 60
+# Bumped by every change to the index: a shared cache (Redis) forgets old results at once;
+# each process's local-memory cache within RESULTS_CACHE_SECONDS.
+GENERATION_KEY = "search:generation"
+
+
 def search(query, *, offset=0, limit=10):
     """(hits, total, companies matched) for a Query, best first. A word of the query that
     matches nothing but is close to a company's name is read as that company."""
     if not query.terms:
         return [], 0, []
+    generation = cache.get_or_set(GENERATION_KEY, 1, None)
+    key = (
+        "search:"
+        + hashlib.sha256(
+            repr((connection.vendor, generation, query, offset, limit)).encode()
+        ).hexdigest()
+    )
+    found = cache.get(key)
+    if found is None:
+        found = _search(query, offset, limit)
+        cache.set(key, found, RESULTS_CACHE_SECONDS)
+    return found
+
+
+def _search(query, offset, limit):
     backend = engine()
     companies = backend.companies_like(query.terms, query.language)
     hits, total = backend.search(query, offset, limit, company_ids=None)

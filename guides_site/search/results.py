@@ -79,7 +79,9 @@ def _guides(ids, query):
         return []
     found = {
         g.pk: g
-        for g in Guide.objects.filter(pk__in=ids)
+        for g in Guide.objects.published()
+        .in_language(query.language)
+        .filter(pk__in=ids)
         .select_related("company")
         .prefetch_related("company__translations")
         .annotate(step_count=Count("steps"))

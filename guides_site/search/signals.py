@@ -18,7 +18,7 @@ def guide_saved(sender, instance, raw=False, **kwargs):
 
 @receiver(post_delete, sender=Guide)
 def guide_deleted(sender, instance, **kwargs):
-    index.engine().write([instance.pk], [])
+    index.reindex([instance.pk])  # its row is gone: this removes its entry
 
 
 @receiver([post_save, post_delete], sender=Step)
