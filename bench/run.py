@@ -13,6 +13,7 @@ import gzip
 import http.client
 import json
 import os
+import random
 import re
 import secrets
 import shutil
@@ -24,6 +25,7 @@ import time
 from contextlib import ExitStack
 from datetime import date
 from pathlib import Path
+from urllib.parse import quote_plus
 
 import brotli
 
@@ -31,7 +33,13 @@ ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 sys.path.insert(0, str(ROOT / "bench"))
 sys.path.insert(0, str(ROOT))
-from corpus import HUNDRED_STEPS, TEN_STEPS, write_corpus  # noqa: E402
+from corpus import (  # noqa: E402
+    GUIDES_PER_COMPANY,
+    HUNDRED_STEPS,
+    TEN_STEPS,
+    WORDS,
+    write_corpus,
+)
 
 # nginx, Redis and the wait for a port come from the tests' code (the development group).
 from tests.servers import (  # noqa: E402
@@ -45,12 +53,14 @@ from tests.servers import (  # noqa: E402
 CEILING = "static file (ceiling)"
 FIRST_VISITS = ("guide (10 steps)", "guide (100 steps)")
 RETURNING = "10 steps, with cookies"
+SEARCH = "search (600 queries)"
 BUDGET = {
     "guide_throughput_share": 0.50,
     "guide_queries": 6,
     "guide_weight_bytes": 30 * 1024,
     "reimport_share": 0.05,
     "import_peak_mb": 300,
+    "search_share_of_company": 0.50,
 }
 
 
@@ -337,6 +347,44 @@ def summarise(runs, ceiling_runs):
     }
 
 
+def search_queries(guides):
+    """Varied searches a reader could type against the corpus: a company and a word, a
+    misspelt company, two words, a word being typed, in both languages; 600 distinct ones."""
+    companies = max(1, guides // GUIDES_PER_COMPANY)
+    rng = random.Random(14)
+    queries = []
+    for number in range(600):
+        company = rng.randrange(companies)
+        word, other = rng.choice(WORDS), rng.choice(WORDS)
+        queries.append(
+            [
+                f"bench company {company} {word}",
+                f"bench compny {company}",
+                f"{word} {other}",
+                f"{word} {other[:3]}",
+            ][number % 4]
+        )
+    return [
+        ("/fr/search/?q=" if number % 3 == 2 else "/search/?q=") + quote_plus(query)
+        for number, query in enumerate(queries)
+    ]
+
+
+def write_search_script(workdir, paths):
+    """Each request of wrk's threads takes the next search of the mix."""
+    script = workdir / "search.lua"
+    listed = ",\n".join(f'  "{path}"' for path in paths)
+    script.write_text(
+        f"local paths = {{\n{listed}\n}}\n"
+        "local n = 0\n"
+        "request = function()\n"
+        "  n = n + 1\n"
+        '  return wrk.format("GET", paths[(n % #paths) + 1])\n'
+        "end\n"
+    )
+    return script
+
+
 def write_vote_script(workdir, path, cookie, token, referer):
     # The Referer: through the proxy the request is HTTPS, where Django's CSRF check wants one.
     script = workdir / "vote.lua"
@@ -432,6 +480,9 @@ def main():
                 **{name: (path, {}) for name, path in pages.items()},
                 RETURNING: (guide10, {"Cookie": cookie}),
             }
+            search_mix = search_queries(args.guides)
+            search_script = write_search_script(workdir, search_mix) if use_wrk else None
+            targets[SEARCH] = (search_mix[0], {})
             runs = {name: [] for name in targets}
             # Rounds interleave the targets, so that a change in the machine's load hits
             # them all alike; each share of the ceiling compares runs of the same round.
@@ -440,7 +491,8 @@ def main():
                     print(f"Round {round_number}: loading {name}…", flush=True)
                     if use_wrk:
                         url = base + path
-                        run = run_wrk(url, args.seconds, args.connections, headers=headers)
+                        script = search_script if name == SEARCH else None
+                        run = run_wrk(url, args.seconds, args.connections, script, headers)
                     else:
                         run = run_python_client(
                             server, path, args.seconds, args.connections, headers=headers
@@ -536,6 +588,7 @@ def budget_lines(results):
     heaviest_gzip = max(w["gzip"] for k, w in results["weight"].items() if k.startswith("guide"))
     first, again = results["import"], results["reimport"]
     static = results["static"]
+    search_share = results["throughput"][SEARCH]["rps"] / results["throughput"]["company"]["rps"]
     return [
         (
             f"guide page throughput (first visit) ≥ {BUDGET['guide_throughput_share']:.0%} of "
@@ -569,6 +622,11 @@ def budget_lines(results):
             "static files hashed, gzip and brotli, immutable: "
             + ", ".join(f"{k} {'yes' if v else 'NO'}" for k, v in static.items()),
             all(static.values()) and len(static) == 4,
+        ),
+        (
+            f"search throughput ≥ {BUDGET['search_share_of_company']:.0%} of the company "
+            f"page's: {search_share:.0%}",
+            search_share >= BUDGET["search_share_of_company"],
         ),
         (
             "no stale vote count or content after a change",

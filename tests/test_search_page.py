@@ -127,3 +127,13 @@ def test_the_header_form_works_without_javascript(client, guides):
 
     assert response.status_code == 200
     assert b'href="/amazon/return/"' in response.content
+
+
+def test_a_guide_unpublished_a_moment_ago_is_not_shown_from_kept_results(client, guides):
+    from guides_site.guides.models import Guide
+
+    assert b'href="/amazon/return/"' in client.get("/search/?q=return").content
+
+    Guide.objects.filter(pk=guides.pk).update(status=Guide.Status.DRAFT)  # no signal
+
+    assert b'href="/amazon/return/"' not in client.get("/search/?q=return").content

@@ -12,12 +12,12 @@ deleted guide is gone with its row.
 """
 
 import hashlib
+import re
 from dataclasses import dataclass
 from html import unescape as unescape_entities
 
 from django.core.cache import cache
 from django.db import connection, transaction
-from django.utils.html import strip_tags
 
 from . import text
 
@@ -138,8 +138,13 @@ class Document:
     body: str
 
 
-def _plain(html):
-    return unescape_entities(strip_tags(html))
+_TAG = re.compile(r"<[^>]*>")
+
+
+def plain(html):
+    """The words of HTML this site rendered and sanitised itself (nh3): its tags are well
+    formed, so a pattern is enough, many times faster than an HTML parser."""
+    return unescape_entities(_TAG.sub(" ", html))
 
 
 def _documents(guide_ids):
@@ -154,7 +159,7 @@ def _documents(guide_ids):
     for guide_id, body in Step.objects.filter(guide_id__in=guide_ids).values_list(
         "guide_id", "body_html"
     ):
-        bodies.setdefault(guide_id, []).append(_plain(body))
+        bodies.setdefault(guide_id, []).append(plain(body))
     for guide_id, title in Section.objects.filter(guide_id__in=guide_ids).values_list(
         "guide_id", "title"
     ):
@@ -165,9 +170,9 @@ def _documents(guide_ids):
             language=guide.language,
             title=guide.title,
             company=guide.company.name_in(guide.language),
-            summary=" ".join([guide.summary, _plain(guide.intro_html)]),
+            summary=" ".join([guide.summary, plain(guide.intro_html)]),
             tags=" ".join(tag.name for tag in guide.tags.all()),
-            body=" ".join([*bodies.get(guide.pk, []), _plain(guide.closing_html)]),
+            body=" ".join([*bodies.get(guide.pk, []), plain(guide.closing_html)]),
         )
 
 

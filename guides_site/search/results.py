@@ -103,8 +103,6 @@ def _matching_steps(guides, language, wanted, last):
     """For each guide, its first step with a word searched for, as an excerpt."""
     from guides_site.guides.models import Step
 
-    from .index import _plain
-
     found = {}
     rows = (
         Step.objects.filter(guide__in=guides)
@@ -114,7 +112,7 @@ def _matching_steps(guides, language, wanted, last):
     for guide_id, position, body_html in rows:
         if guide_id in found:
             continue
-        body = _plain(body_html)
+        body = index.plain(body_html)
         for match in _TOKEN.finditer(body):
             if _matches(match.group(1), language, wanted, last):
                 start = max(0, match.start() - EXCERPT_CHARS // 3)

@@ -1,9 +1,14 @@
+import hashlib
+
 from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import translate_url
 from django.utils.http import urlencode
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
@@ -11,7 +16,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from guides_site.guides.models import Guide
 
-from . import answers, text
+from . import answers, index, text
 from . import results as search_results
 
 # The form's id: htmx names it in HX-Trigger when the reader submits (Enter), and the field's
@@ -45,16 +50,14 @@ def search(request):
         return _refusal(request, _("That page of results does not exist."))
     language = get_language()
     typing = bool(request.htmx) and request.htmx.trigger != FORM_ID
-    found = search_results.find(raw, language, page=page, prefix=typing)
-    if found.total and page > found.pages:
+    listed = _listed(request, raw, language, page, typing)
+    if listed["total"] and page > listed["pages"]:
         raise Http404("No such page of results.")
-    if raw.strip() and not found.total and not typing:
+    if raw.strip() and not listed["total"] and not typing:
         search_results.record_miss(raw, language)
     context = {
-        "results": found,
+        "results": listed,
         "q": raw,
-        "previous_query": urlencode({"q": raw, "page": page - 1}),
-        "next_query": urlencode({"q": raw, "page": page + 1}),
         "language_links": [
             (code, translate_url(request.path, code) + (f"?{urlencode({'q': raw})}" if raw else ""))
             for code, _name in settings.LANGUAGES
@@ -64,6 +67,44 @@ def search(request):
     if request.htmx:
         return render(request, "search/_results.html", context)
     return render(request, "search/search.html", context)
+
+
+def _listed(request, raw, language, page, typing):
+    """The results, rendered, and kept a minute for the next reader who searches the same:
+    kept results are used only while every guide in them is still published."""
+    generation = cache.get_or_set(index.GENERATION_KEY, 1, None)
+    key = (
+        "search-page:"
+        + hashlib.sha256(
+            repr((connection.vendor, generation, raw, language, page, typing)).encode()
+        ).hexdigest()
+    )
+    kept = cache.get(key)
+    if kept and (
+        not kept["ids"]
+        or Guide.objects.published().filter(pk__in=kept["ids"]).count() == len(kept["ids"])
+    ):
+        return kept
+    found = search_results.find(raw, language, page=page, prefix=typing)
+    html = render_to_string(
+        "search/_list.html",
+        {
+            "results": found,
+            "q": raw,
+            "previous_query": urlencode({"q": raw, "page": page - 1}),
+            "next_query": urlencode({"q": raw, "page": page + 1}),
+        },
+        request,
+    )
+    kept = {
+        "total": found.total,
+        "page": found.page,
+        "pages": found.pages,
+        "ids": [guide.pk for guide in found.guides],
+        "html": mark_safe(html),  # noqa: S308 rendered by our template, escaped there
+    }
+    cache.set(key, kept, index.RESULTS_CACHE_SECONDS)
+    return kept
 
 
 # A question is at most this long (questions/forms.py); what is longer is no question.
