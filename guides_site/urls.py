@@ -2,15 +2,23 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
+from django.views.decorators.cache import cache_page
 
 from guides_site.guides import directory, views
-from guides_site.guides.sitemaps import sitemaps
+from guides_site.guides.sitemaps import sitemap_index, sitemaps
 from guides_site.questions import views as questions
 from guides_site.search import views as search
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
+    # The index and its sections change with imports and edits: an hour behind is fine.
+    path("sitemap.xml", cache_page(3600)(sitemap_index), name="sitemap"),
+    path(
+        "sitemap-<section>.xml",
+        cache_page(3600)(sitemap),
+        {"sitemaps": sitemaps},
+        name="sitemap-section",
+    ),
     path("robots.txt", views.robots_txt, name="robots"),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

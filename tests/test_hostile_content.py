@@ -413,15 +413,16 @@ def assert_safe(response, label=""):
 
 
 def assert_safe_sitemap(client):
-    response = client.get("/sitemap.xml")
-    assert response.status_code == 200
-    # The site's own response, and parsing it well-formed is part of the check.
-    sitemap = ET.fromstring(response.content)  # noqa: S314
-    locations = [element.text for element in sitemap.iter() if element.tag.endswith("}loc")]
-    links = [element.get("href") for element in sitemap.iter() if element.tag.endswith("}link")]
-    assert locations
-    for url in locations + links:
-        assert url.startswith("http://testserver/"), url
+    for path in ("/sitemap.xml", "/sitemap-guides.xml", "/sitemap-pages.xml"):
+        response = client.get(path)
+        assert response.status_code == 200
+        # The site's own response, and parsing it well-formed is part of the check.
+        sitemap = ET.fromstring(response.content)  # noqa: S314
+        locations = [e.text for e in sitemap.iter() if e.tag.endswith("}loc")]
+        links = [e.get("href") for e in sitemap.iter() if e.tag.endswith("}link")]
+        assert locations
+        for url in locations + links:
+            assert url.startswith("http://testserver/"), url
 
 
 # --- The places hostile text goes --------------------------------------------------------------

@@ -24,7 +24,9 @@ def test_sitemap_lists_every_published_guide_in_every_language(client):
     )
     make_guide(english.company, slug="secret", status=Guide.Status.DRAFT)
 
-    xml = client.get("/sitemap.xml").content.decode()
+    xml = "".join(
+        client.get(path).content.decode() for path in ("/sitemap-guides.xml", "/sitemap-pages.xml")
+    )
 
     assert "<loc>http://testserver/acme/refund/</loc>" in xml
     assert "<loc>http://testserver/fr/acme/remboursement/</loc>" in xml
