@@ -31,6 +31,7 @@ def test_release_migrates_collects_static_files_and_imports_the_content(tmp_path
         "== migrate",
         "== collectstatic",
         "== import_content",
+        "== rebuild_search_index",
     ]
     assert (tmp_path / "static/css/site.css").is_file()
     assert Guide.objects.filter(company__slug="acme", slug="refund").exists()

@@ -234,3 +234,20 @@ def test_a_query_of_punctuation_only_finds_nothing_and_does_not_fail(amazon):
     guide_with_steps(amazon, "refund", "How to get a refund", ["Ask."])
 
     assert titles("\"*) OR NEAR(( -- ' ") == []
+
+
+def test_rebuild_if_empty_indexes_a_database_from_before_search_only(amazon):
+    from django.db import connection
+
+    guide_with_steps(amazon, "refund", "How to get a refund", ["Ask."])
+    index.flush()
+    out = StringIO()
+    call_command("rebuild_search_index", "--if-empty", stdout=out)
+    assert "nothing to do" in out.getvalue()
+
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM search_guide")
+    call_command("rebuild_search_index", "--if-empty", stdout=out)
+
+    assert "Indexed 1 guides" in out.getvalue()
+    assert titles("refund") == ["How to get a refund"]

@@ -38,6 +38,11 @@ class PostgresEngine:
                 ],
             )
 
+    def indexed_count(self):
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM search_guide")
+            return cursor.fetchone()[0]
+
     def clear(self):
         with connection.cursor() as cursor:
             cursor.execute("DELETE FROM search_guide")

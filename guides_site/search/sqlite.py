@@ -57,6 +57,11 @@ class SQLiteEngine:
                 ],
             )
 
+    def indexed_count(self):
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM search_guide")
+            return cursor.fetchone()[0]
+
     def clear(self):
         with connection.cursor() as cursor:
             cursor.execute("DELETE FROM search_guide")

@@ -15,6 +15,8 @@ class Command(BaseCommand):
             ("migrate", {"interactive": False}),
             ("collectstatic", {"interactive": False}),
             ("import_content", {}),
+            # A database from before search has guides and no index yet.
+            ("rebuild_search_index", {"if_empty": True}),
         ):
             self.stdout.write(f"== {command}")
             call_command(command, stdout=self.stdout, stderr=self.stderr, **kwargs)
