@@ -398,9 +398,11 @@ class GuideAdmin(OfferedLookupsOnly, MarkdownFieldsMixin, SortableAdminBase, adm
             extra_context["funnel"] = funnel
             extra_context["funnel_height"] = len(funnel) * 26
             extra_context["stuck_steps"] = stuck_first(funnel)
-            extra_context["needs_work"] = guide.votes.filter(helpful=False).order_by("-changed")[
-                :NEWEST_COMMENTS
-            ]
+            # Votes that say why: a bare "Needs work" is in the counts, not in this list.
+            said_why = Q(comment__gt="") | ~Q(reason="")
+            extra_context["needs_work"] = (
+                guide.votes.filter(said_why, helpful=False).order_by("-changed")[:NEWEST_COMMENTS]
+            )
             extra_context["what_happened"] = (
                 StepFeedback.objects.filter(step__guide=guide, worked=False)
                 .exclude(what_happened="")
