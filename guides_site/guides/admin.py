@@ -26,6 +26,7 @@ from guides_site.content.rendering import (
     checked_render,
 )
 from guides_site.questions.masking import mask_personal_data
+from guides_site.search import index as search_index
 
 from .funnel import guide_funnel, stuck_first
 from .models import (
@@ -286,7 +287,10 @@ class GuideAdmin(OfferedLookupsOnly, MarkdownFieldsMixin, SortableAdminBase, adm
     ]
     list_filter = ["company", "language", "status", NeedsAttentionFilter]
     list_select_related = ["company"]
-    search_fields = ["title", "steps__body_md"]
+    # Searched through the search index (get_search_results), not LIKE over every step.
+    search_fields = ["title"]
+    search_help_text = _("Words of the title, summary, tags or steps, in either language.")
+    show_full_result_count = False
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["company"]
     filter_horizontal = ["tags"]
@@ -318,6 +322,12 @@ class GuideAdmin(OfferedLookupsOnly, MarkdownFieldsMixin, SortableAdminBase, adm
     inlines = [SectionInline, StepInline]
     actions = ["publish", "unpublish", "reset_votes"]
     change_form_template = "admin/guides/guide/change_form.html"
+
+    def get_search_results(self, request, queryset, search_term):
+        if not search_term.strip():
+            return queryset, False
+        matches = search_index.admin_matches(search_term[:200])
+        return queryset.filter(Q(pk__in=matches) | Q(slug=search_term.strip())), False
 
     def get_queryset(self, request):
         # Django's own get_queryset would order by these annotations before they exist.

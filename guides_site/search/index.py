@@ -253,6 +253,22 @@ def _search(query, offset, limit):
     return hits, total, [company_id for _, company_id in companies]
 
 
+ADMIN_MATCHES = 1000
+
+
+def admin_matches(raw):
+    """Ids of the guides, drafts too, in any language, whose words match what an editor typed
+    in the admin's search box (each language's stems), the best first."""
+    from django.conf import settings
+
+    ids = []
+    for language, _name in settings.LANGUAGES:
+        query = parse_query(raw, language, prefix=True)
+        if query.terms:
+            ids += engine().matching_ids(query, ADMIN_MATCHES)
+    return ids
+
+
 def engine():
     if connection.vendor == "postgresql":
         from .postgres import PostgresEngine

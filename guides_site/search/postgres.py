@@ -102,6 +102,20 @@ class PostgresEngine:
             cursor.execute(f"{select} LIMIT %s OFFSET %s", [*select_params, limit, offset])
             return [Hit(guide_id, rank) for guide_id, rank in cursor.fetchall()], total
 
+    def matching_ids(self, query, limit):
+        tsquery, params = self._tsquery(query)
+        with connection.cursor() as cursor:
+            sql = (
+                "SELECT f.guide_id FROM search_guide f JOIN guides_guide g ON g.id = f.guide_id, "  # noqa: S608 (constant fragments only)
+                f"{tsquery} q WHERE f.document @@ q AND g.language = %s "
+                "ORDER BY ts_rank(f.document, q) DESC LIMIT %s"
+            )
+            cursor.execute(
+                sql,
+                [*params, query.language, limit],
+            )
+            return [row[0] for row in cursor.fetchall()]
+
     def companies_like(self, terms, language, threshold=COMPANY_SIMILARITY):
         found = []
         with connection.cursor() as cursor:

@@ -107,6 +107,15 @@ class SQLiteEngine:
             cursor.execute(f"{select} LIMIT %s OFFSET %s", [*params, *order_params, limit, offset])
             return [Hit(guide_id, -rank) for guide_id, rank in cursor.fetchall()], total
 
+    def matching_ids(self, query, limit):
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT f.rowid FROM search_guide f JOIN guides_guide g ON g.id = f.rowid "
+                "WHERE search_guide MATCH %s AND g.language = %s ORDER BY rank LIMIT %s",
+                [_match(query), query.language, limit],
+            )
+            return [row[0] for row in cursor.fetchall()]
+
     def companies_like(self, terms, language, threshold=COMPANY_SIMILARITY):
         found = []
         with connection.cursor() as cursor:
