@@ -92,6 +92,16 @@ def test_pages_send_a_strict_content_security_policy_and_safety_headers(client):
 
 
 @pytest.mark.django_db
+def test_the_policy_built_once_is_django_csps_and_follows_a_settings_change(client, settings):
+    from csp.utils import build_policy
+
+    make_guide()
+    assert client.get("/acme/refund/")["Content-Security-Policy"] == build_policy()
+    settings.CONTENT_SECURITY_POLICY = {"DIRECTIVES": {"default-src": ["'none'"]}}
+    assert client.get("/acme/")["Content-Security-Policy"] == "default-src 'none'"
+
+
+@pytest.mark.django_db
 def test_the_visitor_cookie_is_http_only_and_same_site(client):
     make_guide()
     response = client.get("/acme/refund/")
