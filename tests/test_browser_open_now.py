@@ -9,7 +9,6 @@ import pytest
 from django.core.management import call_command
 from playwright.sync_api import expect
 
-from guides_site.contacts import presentation
 from guides_site.guides import views
 
 from .browser_texts import BROWSER_MARKS
@@ -39,8 +38,7 @@ SNCF Connect sells train tickets.
 
 @pytest.fixture
 def sncf(tmp_path, monkeypatch):
-    monkeypatch.setattr(views, "channel_window_start", lambda: WINDOW)  # the company page
-    monkeypatch.setattr(presentation, "window_start", lambda: WINDOW)  # the guide page
+    monkeypatch.setattr(views, "channel_window_start", lambda: WINDOW)
     write_tree(tmp_path, {"sncf/company.md": COMPANY, "sncf/refund.md": GUIDE_MD})
     call_command("import_content", str(tmp_path), stdout=StringIO())
 
@@ -145,20 +143,3 @@ def test_without_javascript_the_weekly_table_stands_alone(nojs_page, live_server
     expect(table).to_be_visible()
     expect(table.get_by_role("row", name="Saturday 09:00–18:00")).to_be_visible()
     expect(status(nojs_page)).to_be_hidden()
-
-
-def test_the_guide_page_box_shows_the_status_too(browser, live_server, settings, sncf):
-    context, page, errors = open_company_page(
-        browser,
-        live_server,
-        settings,
-        datetime(2026, 12, 22, 10, 0, tzinfo=PARIS),
-        timezone_id="Asia/Tokyo",
-        path="/sncf/refund/",
-    )
-
-    expect(page.locator("#contact .channel-status")).to_have_text(
-        "Open now · closes at 20:00 (Paris time)"
-    )
-    context.close()
-    assert errors == []

@@ -169,6 +169,8 @@ def test_the_guide_page_contact_box_shows_the_same_in_short(client, sncf):
     assert 'href="tel:3635,,1,,3"' in html
     assert "Mon–Fri 08:00–20:00 · Sat 09:00–18:00 · Sun Closed" in box
     assert "Free service plus the price of a call" in box
+    # Cached by content version, not by week: no opening intervals, no script for them.
+    assert "data-open-hours" not in html and "open-now.js" not in html
 
 
 def test_company_lists_never_mix_languages(client, sncf):
