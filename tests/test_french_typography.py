@@ -1,6 +1,7 @@
 """French text gets French spacing once, when it is imported or saved: a narrow no-break
 space before ; : ! ? and inside « », never in code, links or English text."""
 
+from datetime import date
 from io import StringIO
 
 import pytest
@@ -91,3 +92,11 @@ def test_spacing_twice_changes_nothing():
 
     assert french_text(text) == text
     assert french_html(f"<p>{text}</p>") == f"<p>{text}</p>"
+
+
+def test_french_dates_read_1er_for_the_first_of_a_month(client):
+    french = make_guide(language="fr", slug="remboursement", updated=date(2026, 11, 1))
+    make_guide(french.company, language="en", slug="refund", updated=date(2026, 11, 1))
+
+    assert "Vérifié le 1er novembre 2026" in client.get("/fr/acme/remboursement/").content.decode()
+    assert "Checked 1 November 2026" in client.get("/acme/refund/").content.decode()

@@ -15,10 +15,11 @@ from zoneinfo import ZoneInfo
 import opening_hours
 import phonenumbers
 from django.conf import settings
-from django.utils.dateformat import format as date_format
 from django.utils.dates import WEEKDAYS, WEEKDAYS_ABBR
 from django.utils.text import capfirst
 from django.utils.translation import get_language, gettext, pgettext
+
+from guides_site.content.typography import long_date
 
 from .models import ContactChannel, in_language
 
@@ -52,14 +53,6 @@ def _format_minutes(minutes, language):
     if language == "fr":
         return f"{hours}\u202fh" if not minutes else f"{hours}\u202fh\u202f{minutes:02d}"
     return f"{hours:02d}:{minutes:02d}"
-
-
-def long_date(value, language=None):
-    """30 November 2026; in French 30 novembre 2026, and 1er for the first of a month."""
-    text = date_format(value, "j F Y")
-    if (language or get_language()) == "fr" and value.day == 1:
-        text = "1er" + text[1:]
-    return text
 
 
 def _week_spans(hours):

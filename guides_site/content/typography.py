@@ -6,6 +6,9 @@ never starts a line. Only text is changed: not tags, attributes (links), code or
 
 import re
 
+from django.utils.dateformat import format as date_format
+from django.utils.translation import get_language
+
 NARROW_NBSP = "\u202f"
 # A space (or none) before ; ! ? and a space before : (none there: "10:30", "https://").
 _BEFORE = re.compile(r"(?<=\S)[ \u00a0]*([;!?])|(?<=\S)[ \u00a0]+(:)")
@@ -50,3 +53,11 @@ def french_html(html):
             out.append(parts[index + 1])
         index += 3
     return "".join(out)
+
+
+def long_date(value, language=None):
+    """30 November 2026; in French 30 novembre 2026, and 1er for the first of a month."""
+    text = date_format(value, "j F Y")
+    if (language or get_language()) == "fr" and value.day == 1:
+        text = "1er" + text[1:]
+    return text

@@ -4,6 +4,8 @@ from django import template
 from django.utils.safestring import mark_safe
 from django.utils.timesince import timesince
 
+from guides_site.content import typography
+
 from .. import seo
 
 register = template.Library()
@@ -37,6 +39,12 @@ def qa_json_ld(questions):
 def age(value):
     """'5 years', 'a month': the largest unit only, as in "Published 5 years ago"."""
     return timesince(value, depth=1)
+
+
+@register.filter
+def long_date(value):
+    """A date as the page's language writes it: 1 November 2026, 1er novembre 2026."""
+    return typography.long_date(value) if value else ""
 
 
 @register.simple_tag(takes_context=True)
