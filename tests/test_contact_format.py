@@ -332,3 +332,13 @@ def test_export_writes_channels_and_translations_back_so_that_nothing_changes(tm
         .read_text(encoding="utf-8")
         .startswith("---\nname: SNCF\n---\nUn texte.")
     )
+
+
+def test_an_empty_translation_made_in_the_admin_is_not_exported_as_an_empty_file(tmp_path):
+    run_import(tree(tmp_path / "in", "- kind: phone\n  value: '3635'\n"))
+    CompanyTranslation.objects.create(company=Company.objects.get(), language="fr")
+
+    call_command("export_content", str(tmp_path / "out"), stdout=StringIO())
+
+    assert not (tmp_path / "out/sncf/company.fr.md").exists()
+    run_import(tmp_path / "out")  # and the export imports

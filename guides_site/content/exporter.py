@@ -25,6 +25,8 @@ def export_content(root):
         folder.mkdir(parents=True, exist_ok=True)
         _write(folder / COMPANY_FILE, _company_front_matter(company), company.about_md)
         for translation in company.translations.all():
+            if not (translation.name or translation.about_md):
+                continue  # an empty file would not import
             front_matter = {"name": translation.name} if translation.name else None
             path = folder / f"company.{translation.language}.md"
             _write(path, front_matter, translation.about_md)
