@@ -14,7 +14,6 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from guides_site.contacts.models import ContactChannel
-from guides_site.search import index as search_index
 from guides_site.guides.models import (
     Company,
     CompanyTranslation,
@@ -23,6 +22,7 @@ from guides_site.guides.models import (
     Step,
     Tag,
 )
+from guides_site.search import index as search_index
 
 from .parser import load_tree
 from .rendering import render_markdown
