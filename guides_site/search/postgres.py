@@ -83,7 +83,7 @@ class PostgresEngine:
             params.append(list(company_ids))
         if not query.terms:
             sql = f"FROM guides_guide g WHERE {' AND '.join(where)}"
-            select = f"SELECT g.id, 0.0 {sql} ORDER BY g.view_count DESC, g.title"
+            select = f"SELECT g.id, 0.0, count(*) OVER () {sql} ORDER BY g.view_count DESC, g.title"
             select_params = params
         else:
             tsquery, tsparams = self._tsquery(query)
@@ -92,15 +92,21 @@ class PostgresEngine:
                 f"WHERE f.document @@ q AND {' AND '.join(where)}"
             )
             params = [*tsparams, *params]
-            select = f"SELECT g.id, ts_rank(f.document, q) AS r {sql} ORDER BY r DESC, g.id"
+            select = (
+                f"SELECT g.id, ts_rank(f.document, q) AS r, count(*) OVER () {sql} "
+                "ORDER BY r DESC, g.id"
+            )
             select_params = params
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT count(*) {sql}", params)
-            total = cursor.fetchone()[0]
-            if not total:
-                return [], 0
+            # The page and the count in one pass over the matches.
             cursor.execute(f"{select} LIMIT %s OFFSET %s", [*select_params, limit, offset])
-            return [Hit(guide_id, rank) for guide_id, rank in cursor.fetchall()], total
+            rows = cursor.fetchall()
+            if rows:
+                return [Hit(guide_id, rank) for guide_id, rank, _ in rows], rows[0][2]
+            if not offset:
+                return [], 0
+            cursor.execute(f"SELECT count(*) {sql}", params)  # past the last page
+            return [], cursor.fetchone()[0]
 
     def matching_ids(self, query, limit):
         tsquery, params = self._tsquery(query)

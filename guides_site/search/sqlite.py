@@ -86,7 +86,7 @@ class SQLiteEngine:
             params += company_ids
         if not query.terms:  # a company's guides, the most read first
             sql = f"FROM guides_guide g WHERE {' AND '.join(where)}"
-            select = f"SELECT g.id, 0.0 {sql} ORDER BY g.view_count DESC, g.title"
+            select = f"SELECT g.id, 0.0, count(*) OVER () {sql} ORDER BY g.view_count DESC, g.title"
         else:
             sql = (
                 "FROM search_guide f JOIN guides_guide g ON g.id = f.rowid "
@@ -94,18 +94,23 @@ class SQLiteEngine:
             )
             params = [_match(query), *params]
             hits, hit_params = _title_hits(query)
+            # bm25() cannot sit beside a window function: it is computed in a subquery.
             select = (
-                f"SELECT g.id, bm25(search_guide, {WEIGHTS}) AS r {sql} "
-                f"ORDER BY {hits} DESC, r, g.id"
+                "SELECT id, r, count(*) OVER () FROM ("  # noqa: S608 (constant fragments only)
+                f"SELECT g.id AS id, bm25(search_guide, {WEIGHTS}) AS r, {hits} AS h {sql}"
+                ") ORDER BY h DESC, r, id"
             )
+        select_params = [*hit_params, *params] if query.terms else params
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT count(*) {sql}", params)
-            total = cursor.fetchone()[0]
-            if not total:
+            # The page and the count in one pass over the matches.
+            cursor.execute(f"{select} LIMIT %s OFFSET %s", [*select_params, limit, offset])
+            rows = cursor.fetchall()
+            if rows:
+                return [Hit(guide_id, -rank) for guide_id, rank, _ in rows], rows[0][2]
+            if not offset:
                 return [], 0
-            order_params = hit_params if query.terms else []
-            cursor.execute(f"{select} LIMIT %s OFFSET %s", [*params, *order_params, limit, offset])
-            return [Hit(guide_id, -rank) for guide_id, rank in cursor.fetchall()], total
+            cursor.execute(f"SELECT count(*) {sql}", params)  # past the last page
+            return [], cursor.fetchone()[0]
 
     def matching_ids(self, query, limit):
         with connection.cursor() as cursor:
