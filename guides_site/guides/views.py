@@ -5,6 +5,7 @@ from typing import NamedTuple
 
 from django.conf import settings
 from django.contrib.humanize.templatetags.humanize import intcomma
+from django.core.paginator import EmptyPage, Paginator
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Sum
 from django.http import Http404, HttpResponse
@@ -108,14 +109,27 @@ def company(request, company):
     company = get_object_or_404(Company.objects.prefetch_related("translations"), slug=company)
     # The page carries its channels' opening intervals for the weeks from this one on.
     contact_window = channel_window_start()
+    page_number = request.GET.get("page", "1")
+    if not page_number.isdigit():
+        raise Http404("No such page of guides.")
 
     def render_company(csrf_token):
+        # A long list of guides comes in pages; a page past the last is a 404, found here,
+        # when the page is built, so that a kept page costs no count.
+        paginator = Paginator(
+            _in_page_language(company.guides.published()), COMPANY_GUIDES_PER_PAGE
+        )
+        try:
+            guides_page = paginator.page(page_number)
+        except EmptyPage as error:
+            raise Http404("No such page of guides.") from error
         return render_to_string(
             "guides/company.html",
             {
                 "company": company,
                 "contact_window": contact_window,
-                "guides": _in_page_language(company.guides.published()),
+                "guides": guides_page.object_list,
+                "guides_page": guides_page,
                 "language_links": _language_links(request),
                 "breadcrumbs": seo.breadcrumbs((company.name_in(), company.get_absolute_url())),
                 "csrf_token": csrf_token,
@@ -126,11 +140,14 @@ def company(request, company):
     return HttpResponse(
         page_cache.cached_page(
             request,
-            ["company", company.pk, company.cache_version, f"{contact_window:%Y%m%d}"],
+            ["company", company.pk, company.cache_version, f"{contact_window:%Y%m%d}", page_number],
             render_company,
             release=RELEASE,
         )
     )
+
+
+COMPANY_GUIDES_PER_PAGE = 50
 
 
 @require_safe
