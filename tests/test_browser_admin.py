@@ -94,7 +94,7 @@ def test_admin_pages_run_without_console_errors_or_policy_violations(editor_page
         "/admin/guides/guide/add/",
         "/admin/guides/company/",
         f"/admin/guides/company/{guide.company.pk}/change/",
-        "/admin/guides/question/",
+        "/admin/questions/question/",
         "/admin/guides/vote/",
         "/admin/guides/stepfeedback/",
         "/admin/guides/tag/add/",
