@@ -56,3 +56,19 @@ def test_the_not_found_page_offers_the_search_form(client, netflix):
 
     assert 'role="search"' in main and 'action="/search/"' in main
     assert "Were you looking for one of these?" not in html
+
+
+def test_the_not_found_page_stays_a_404_when_the_database_cannot_suggest(client, monkeypatch):
+    from django.db import DatabaseError
+
+    from guides_site.search.templatetags import search
+
+    def unreachable(path):
+        raise DatabaseError("no such table")
+
+    monkeypatch.setattr(search, "closest_guides", unreachable)
+
+    response = client.get("/netflix/cancl/")
+
+    assert response.status_code == 404
+    assert b'role="search"' in response.content
