@@ -44,7 +44,7 @@ def when_ready(server):
 
         manage = Path(__file__).resolve().parent.parent / "manage.py"
         command = [sys.executable, str(manage), "db_worker", "--no-reload", "--interval", "2"]
-        _task_worker = subprocess.Popen(command)
+        _task_worker = subprocess.Popen(command)  # noqa: S603 (our own manage.py, no shell)
         server.log.info("Started the task worker (pid %s)", _task_worker.pid)
 
 

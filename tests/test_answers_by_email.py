@@ -254,10 +254,17 @@ def test_a_send_waiting_in_the_database_survives_a_worker_restart(tmp_path, sett
         "DJANGO_DEBUG": "true",
     }
     command = [sys.executable, "manage.py", "db_worker", "--no-reload", "--interval", "0.2"]
-    first = subprocess.Popen(command, cwd=settings.BASE_DIR, env=env, stderr=subprocess.DEVNULL)
-    time.sleep(1)
+    log = tmp_path / "worker.log"
+    with open(log, "w") as output:
+        first = subprocess.Popen(
+            command, cwd=settings.BASE_DIR, env=env, stdout=output, stderr=subprocess.STDOUT
+        )
+    deadline = time.monotonic() + 60
+    while "Starting worker" not in log.read_text():  # its signal handlers are set up
+        assert first.poll() is None and time.monotonic() < deadline, log.read_text()
+        time.sleep(0.1)
     first.terminate()
-    assert first.wait(timeout=20) == 0
+    assert first.wait(timeout=20) == 0, log.read_text()
 
     send_answer.enqueue(question.pk)  # as the admin does, while no worker runs
 

@@ -237,6 +237,7 @@ class StepInline(MarkdownFieldsMixin, SortableStackedInline):
 
     class Media:
         js = ["admin/guides/step-headers.js"]
+
     ordering = ["position"]
     fields = ["section", "body_md", "position"]
     extra = 0
@@ -410,9 +411,9 @@ class GuideAdmin(OfferedLookupsOnly, MarkdownFieldsMixin, SortableAdminBase, adm
             extra_context["stuck_steps"] = stuck_first(funnel)
             # Votes that say why: a bare "Needs work" is in the counts, not in this list.
             said_why = Q(comment__gt="") | ~Q(reason="")
-            extra_context["needs_work"] = (
-                guide.votes.filter(said_why, helpful=False).order_by("-changed")[:NEWEST_COMMENTS]
-            )
+            extra_context["needs_work"] = guide.votes.filter(said_why, helpful=False).order_by(
+                "-changed"
+            )[:NEWEST_COMMENTS]
             extra_context["what_happened"] = (
                 StepFeedback.objects.filter(step__guide=guide, worked=False)
                 .exclude(what_happened="")
