@@ -35,6 +35,18 @@
     });
   }
 
+  // Instant answers under the question box come with their own script, fetched when a reader
+  // first goes into the box: most readers never ask, and need not download it.
+  document.addEventListener("focusin", function loadInstantAnswers(event) {
+    var form = event.target.form;
+    var box = form && form.querySelector("[data-instant-answers-script]");
+    if (!box) return;
+    document.removeEventListener("focusin", loadInstantAnswers);
+    var script = document.createElement("script");
+    script.src = box.dataset.instantAnswersScript;
+    document.head.appendChild(script);
+  });
+
   if (window.htmx) {
     window.htmx.onLoad(function (element) {
       enhanceSharing(element);

@@ -26,8 +26,7 @@
       .catch(function () {}); // offline: the question can still be sent
   }
 
-  document.addEventListener("input", function (event) {
-    var textarea = event.target;
+  function typed(textarea) {
     if (!textarea.matches || !textarea.matches(".question-form textarea[name=text]")) return;
     var target = box(textarea);
     if (!target) return;
@@ -40,5 +39,12 @@
         look(textarea, target);
       }
     }, PAUSE_MS);
+  }
+
+  document.addEventListener("input", function (event) {
+    typed(event.target);
   });
+  // This file arrives once the reader is in the box (static/js/site.js): what they typed
+  // meanwhile counts too.
+  if (document.activeElement && document.activeElement.value) typed(document.activeElement);
 })();
