@@ -58,6 +58,15 @@ def test_htmx_gets_the_results_fragment_and_the_response_varies_on_it(client, gu
     assert b"How to <mark>return</mark> an item" in fragment.content
 
 
+def test_while_a_reader_types_the_last_word_counts_as_its_start(client, guides):
+    # htmx from the search box (not the form's submit): "ord" may become "orders".
+    typing = {"HTTP_HX_REQUEST": "true", "HTTP_HX_TRIGGER": "search-form-q"}
+    fragment = client.get("/search/?q=return+ord", **typing).content.decode()
+    assert 'href="/amazon/return/"' in fragment
+    alone = client.get("/search/?q=retu", **typing).content.decode()
+    assert 'href="/amazon/return/"' in alone
+
+
 def test_results_are_paginated(client):
     company = make_company("amazon", "Amazon")
     for number in range(12):

@@ -68,8 +68,9 @@ class PostgresEngine:
         sql, params = "websearch_to_tsquery(%s::regconfig, %s)", [config, " ".join(words)]
         if query.prefix:
             # websearch_to_tsquery has no prefix search: the word being typed is added as one.
+            # tsquery_and is the && operator as a function: the query stands in FROM.
             sql = (
-                f"({sql} && to_tsquery(%s::regconfig, %s))"
+                f"tsquery_and({sql}, to_tsquery(%s::regconfig, %s))"
                 if words
                 else "to_tsquery(%s::regconfig, %s)"
             )
