@@ -269,6 +269,29 @@ def admin_matches(raw):
     return ids
 
 
+class GuideTable:
+    """What both engines do alike with their table of indexed guides, search_guide."""
+
+    def indexed_count(self):
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM search_guide")
+            return cursor.fetchone()[0]
+
+    def clear(self):
+        with connection.cursor() as cursor:
+            cursor.execute("DELETE FROM search_guide")
+
+
+def close_names(term, candidates, threshold):
+    """(term, company id) for the names with a word close enough to the term, best first."""
+    scored = []
+    for company_id, name in candidates:
+        score = max(similarity(term, word) for word in [name, *name.split()])
+        if score >= threshold:
+            scored.append((score, company_id))
+    return [(term, company_id) for _, company_id in sorted(scored, reverse=True)[:5]]
+
+
 def engine():
     if connection.vendor == "postgresql":
         from .postgres import PostgresEngine

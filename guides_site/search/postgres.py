@@ -6,8 +6,7 @@ names in a pg_trgm index, for names typed wrong."""
 from django.db import connection
 
 from . import text
-from .index import COMPANY_SIMILARITY, Hit
-from .sqlite import _close
+from .index import COMPANY_SIMILARITY, GuideTable, Hit, close_names
 
 CONFIGS = {"en": "search_en", "fr": "search_fr"}
 _PUBLISHED = "g.status = 'published' AND g.language = %s"
@@ -17,7 +16,7 @@ def _config(language):
     return CONFIGS.get(language, "search_en")
 
 
-class PostgresEngine:
+class PostgresEngine(GuideTable):
     def write(self, guide_ids, documents):
         with connection.cursor() as cursor:
             cursor.execute("DELETE FROM search_guide WHERE guide_id = ANY(%s)", [list(guide_ids)])
@@ -37,15 +36,6 @@ class PostgresEngine:
                     for d in documents
                 ],
             )
-
-    def indexed_count(self):
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT count(*) FROM search_guide")
-            return cursor.fetchone()[0]
-
-    def clear(self):
-        with connection.cursor() as cursor:
-            cursor.execute("DELETE FROM search_guide")
 
     def write_company_names(self, company_ids, rows):
         with connection.cursor() as cursor:
@@ -139,5 +129,5 @@ class PostgresEngine:
                     "ORDER BY word_similarity(%s, name) DESC LIMIT 20",
                     [term, term, term] if strict else [term],
                 )
-                found += _close(term, cursor.fetchall(), threshold)
+                found += close_names(term, cursor.fetchall(), threshold)
         return found

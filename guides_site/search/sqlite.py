@@ -4,7 +4,7 @@ names in one with the trigram tokenizer, for names typed wrong."""
 from django.db import connection
 
 from . import text
-from .index import COMPANY_SIMILARITY, Hit, similarity, trigrams
+from .index import COMPANY_SIMILARITY, GuideTable, Hit, close_names, trigrams
 
 # bm25 weights of the columns title, company, summary, tags, body: a word in the title or the
 # company's name counts most, then summary and tags, then the steps.
@@ -36,7 +36,7 @@ def _match(query):
     return (" OR " if query.any_term else " ").join(quoted)
 
 
-class SQLiteEngine:
+class SQLiteEngine(GuideTable):
     def write(self, guide_ids, documents):
         with connection.cursor() as cursor:
             cursor.executemany(
@@ -56,15 +56,6 @@ class SQLiteEngine:
                     for d in documents
                 ],
             )
-
-    def indexed_count(self):
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT count(*) FROM search_guide")
-            return cursor.fetchone()[0]
-
-    def clear(self):
-        with connection.cursor() as cursor:
-            cursor.execute("DELETE FROM search_guide")
 
     def write_company_names(self, company_ids, rows):
         with connection.cursor() as cursor:
@@ -133,15 +124,5 @@ class SQLiteEngine:
                     "MATCH %s ORDER BY rank LIMIT 20",
                     [" OR ".join(f'"{g}"' for g in grams)],
                 )
-                found += _close(term, cursor.fetchall(), threshold)
+                found += close_names(term, cursor.fetchall(), threshold)
         return found
-
-
-def _close(term, candidates, threshold):
-    """(term, company id) for the names with a word close enough to the term, best first."""
-    scored = []
-    for company_id, name in candidates:
-        score = max(similarity(term, word) for word in [name, *name.split()])
-        if score >= threshold:
-            scored.append((score, company_id))
-    return [(term, company_id) for _, company_id in sorted(scored, reverse=True)[:5]]
