@@ -43,17 +43,9 @@ def how_to(guide, steps):
         "inLanguage": guide.language,
         "url": absolute_url(guide.get_absolute_url()),
         "datePublished": guide.published.isoformat(),
-        "step": [
-            {
-                "@type": "HowToStep",
-                "position": step.position,
-                "url": absolute_url(
-                    reverse("walkthrough", args=[guide.company.slug, guide.slug, step.position])
-                ),
-                "text": _plain_text(step.body_html),
-            }
-            for step in steps
-        ],
+        # Text only (url and position are optional; the list's order is the steps' order): a
+        # 100-step guide would otherwise carry 200 more fields in the head of every view.
+        "step": [{"@type": "HowToStep", "text": _plain_text(step.body_html)} for step in steps],
     }
     if guide.summary:
         data["description"] = guide.summary
