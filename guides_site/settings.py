@@ -307,7 +307,7 @@ STORAGES = {
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG
-        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        else "guides_site.operations.static_storage.MinifiedManifestStaticFilesStorage"
     },
 }
 
