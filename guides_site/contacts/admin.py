@@ -1,6 +1,8 @@
 from adminsortable2.admin import SortableStackedInline
 from django.contrib import admin
 
+from guides_site.dashboard.filters import AutocompleteFilter, AutocompleteFilterMedia
+
 from .forms import ContactChannelForm
 from .models import ContactChannel, ReachReport
 
@@ -15,18 +17,20 @@ class ContactChannelInline(SortableStackedInline):
 
 
 @admin.register(ReachReport)
-class ReachReportAdmin(admin.ModelAdmin):
+class ReachReportAdmin(AutocompleteFilterMedia, admin.ModelAdmin):
     """Readers' reports are evidence: editors read them, and may delete spam."""
 
     list_display = ["channel", "reached", "minutes_waited", "day"]
-    list_filter = ["reached", "day"]
+    list_filter = ["reached", "day", ("channel__company", AutocompleteFilter)]
     list_select_related = ["channel__company"]
+    show_full_result_count = False
     fields = ["channel", "reached", "minutes_waited", "day"]
     readonly_fields = fields
 
     def lookup_allowed(self, lookup, value, request=None):
         # Only the filters shown: no bisecting a reader's hidden visitor id.
-        return lookup.split("__")[0] in ("reached", "day")
+        shown = lookup.split("__")[0] in ("reached", "day")
+        return shown or lookup == "channel__company__id__exact"
 
     def has_add_permission(self, request):
         return False

@@ -25,6 +25,7 @@ from guides_site.content.rendering import (
     MAX_TEXT_CHARS,
     checked_render,
 )
+from guides_site.dashboard.filters import AutocompleteFilter, AutocompleteFilterMedia
 from guides_site.questions.masking import mask_personal_data
 from guides_site.search import index as search_index
 
@@ -273,7 +274,13 @@ class NeedsAttentionFilter(admin.SimpleListFilter):
 
 
 @admin.register(Guide)
-class GuideAdmin(OfferedLookupsOnly, MarkdownFieldsMixin, SortableAdminBase, admin.ModelAdmin):
+class GuideAdmin(
+    OfferedLookupsOnly,
+    AutocompleteFilterMedia,
+    MarkdownFieldsMixin,
+    SortableAdminBase,
+    admin.ModelAdmin,
+):
     # Fits a 1366-px screen: what tells an editor where to look (helpful share, questions
     # waiting) stays in view; the step count and ranking score are on the guide's page.
     list_display = [
@@ -286,7 +293,7 @@ class GuideAdmin(OfferedLookupsOnly, MarkdownFieldsMixin, SortableAdminBase, adm
         "questions_waiting",
         "updated",
     ]
-    list_filter = ["company", "language", "status", NeedsAttentionFilter]
+    list_filter = [("company", AutocompleteFilter), "language", "status", NeedsAttentionFilter]
     list_select_related = ["company"]
     # Searched through the search index (get_search_results), not LIKE over every step.
     search_fields = ["title"]
@@ -340,12 +347,12 @@ class GuideAdmin(OfferedLookupsOnly, MarkdownFieldsMixin, SortableAdminBase, adm
         ).order_by(*self.get_ordering(request))
 
     def get_ordering(self, request):
-        # The guide list: needs attention first, and among those the least helpful. Other
-        # lists ask this too, to order a guide filter's choices, without these annotations.
+        # The guide list: needs attention first, and among those the least helpful.
+        # Elsewhere (the autocomplete of a filter or a field): by title, in stable pages.
         match = request.resolver_match
         if match and match.url_name == "guides_guide_changelist":
             return ["-attention", "-questions_waiting", "helpful_score", "title"]
-        return super().get_ordering(request)
+        return super().get_ordering(request) or ["title", "pk"]
 
     @admin.display(description=_("votes"), ordering="votes_total")
     def votes_total(self, guide):
@@ -564,8 +571,13 @@ class TagAdmin(OfferedLookupsOnly, admin.ModelAdmin):
         return tag.guide_count
 
 
-class ReadOnlyAdmin(OfferedLookupsOnly, admin.ModelAdmin):
-    """Readers' input: editors look and filter, they don't rewrite what readers said."""
+class ReadOnlyAdmin(OfferedLookupsOnly, AutocompleteFilterMedia, admin.ModelAdmin):
+    """Readers' input: editors look and filter, they don't rewrite what readers said.
+
+    These tables grow with every reader: no full count under a filtered list.
+    """
+
+    show_full_result_count = False
 
     def has_add_permission(self, request):
         return False
@@ -577,7 +589,7 @@ class ReadOnlyAdmin(OfferedLookupsOnly, admin.ModelAdmin):
 @admin.register(Vote)
 class VoteAdmin(ReadOnlyAdmin):
     list_display = ["guide", "helpful", "reason", "masked_comment", "changed"]
-    list_filter = ["helpful", "reason", "changed", "guide"]
+    list_filter = ["helpful", "reason", "changed", ("guide", AutocompleteFilter)]
     list_select_related = ["guide"]
     search_fields = ["comment", "guide__title"]
     date_hierarchy = "changed"
@@ -601,7 +613,7 @@ class VoteAdmin(ReadOnlyAdmin):
 @admin.register(StepFeedback)
 class StepFeedbackAdmin(ReadOnlyAdmin):
     list_display = ["step", "worked", "what_happened", "changed"]
-    list_filter = ["worked", "changed", "step__guide"]
+    list_filter = ["worked", "changed", ("step__guide", AutocompleteFilter)]
     list_select_related = ["step__guide"]
     date_hierarchy = "changed"
     exclude = ["visitor"]
@@ -610,7 +622,7 @@ class StepFeedbackAdmin(ReadOnlyAdmin):
 @admin.register(VoteReset)
 class VoteResetAdmin(ReadOnlyAdmin):
     list_display = ["guide", "reset_by", "reset_at", "votes_yes", "votes_no"]
-    list_filter = ["reset_at"]
+    list_filter = ["reset_at", ("guide", AutocompleteFilter)]
     list_select_related = ["guide", "reset_by"]
 
     def has_delete_permission(self, request, obj=None):

@@ -4,6 +4,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from guides_site.dashboard.filters import AutocompleteFilter, AutocompleteFilterMedia
 from guides_site.guides.admin import OfferedLookupsOnly
 
 from .models import Question
@@ -11,9 +12,9 @@ from .tasks import queue_answer
 
 
 @admin.register(Question)
-class QuestionAdmin(OfferedLookupsOnly, admin.ModelAdmin):
+class QuestionAdmin(OfferedLookupsOnly, AutocompleteFilterMedia, admin.ModelAdmin):
     list_display = ["short_text", "guide", "status", "created", "reply"]
-    list_filter = ["status", "guide__language"]
+    list_filter = ["status", "guide__language", ("guide", AutocompleteFilter)]
     list_select_related = ["guide", "guide__company"]
     search_fields = ["text", "answer", "guide__title"]
     readonly_fields = ["guide", "original_text", "reply", "created", "answered_at"]
