@@ -238,7 +238,11 @@ if _database["ENGINE"] == "django.db.backends.sqlite3":
     }
 else:
     if _database["ENGINE"] == "django.db.backends.postgresql":
-        _database.setdefault("OPTIONS", {}).setdefault("connect_timeout", DATABASE_CONNECT_TIMEOUT)
+        _options = _database.setdefault("OPTIONS", {})
+        _options.setdefault("connect_timeout", DATABASE_CONNECT_TIMEOUT)
+        # Lets psycopg prepare the statements it is asked to (Django's own cursors bind in
+        # Python and never are; the guide page's state query is: page_cache._state_cursor).
+        _options.setdefault("prepare_threshold", 5)
     # One test database per test run, so that two runs never drop each other's.
     _database["TEST"] = {"NAME": f"test_guides_{os.getpid()}"}
 DATABASES = {"default": _database}
