@@ -118,19 +118,24 @@ def test_the_guide_list_shows_what_needs_attention(editor):
 
     attention = editor.get("/admin/guides/guide/?attention=yes").content.decode()
     assert "Bad guide" in attention and "Good guide" in attention  # votes / question waiting
-    Question.objects.update(status="rejected")
+    question = Question.objects.get()
+    question.status = "rejected"
+    question.save()  # as the editor's reject action does
     attention = editor.get("/admin/guides/guide/?attention=yes").content.decode()
     assert "Bad guide" in attention and "Good guide" not in attention
 
 
-def test_the_guide_list_ranks_by_wilson_lower_bound():
+def test_the_guide_list_ranks_by_wilson_lower_bound(editor):
     company = make_company()
-    lucky = make_guide(company, slug="lucky")
-    solid = make_guide(company, slug="solid")
+    lucky = make_guide(company, slug="lucky", title="Lucky guide")
+    solid = make_guide(company, slug="solid", title="Solid guide")
     add_votes(lucky, yes=1)
     add_votes(solid, yes=180, no=20)
 
-    ranked = list(Guide.objects.ranked().order_by("-helpful_score").values_list("slug", flat=True))
+    html = editor.get("/admin/guides/guide/").content.decode()
+    # Least helpful first: 1 "yes" out of 1 is less sure than 180 out of 200.
+    assert html.index(">Lucky guide<") < html.index(">Solid guide<")
+    ranked = list(Guide.objects.order_by("-helpful_score").values_list("slug", flat=True))
     assert ranked == ["solid", "lucky"]
 
 

@@ -7,7 +7,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import Case, Count, F, FloatField, Q, When
+from django.db.models import Count, F, FloatField, Q
 from django.db.models.functions import Cast, NullIf
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
@@ -338,20 +338,20 @@ class GuideAdmin(
         return queryset.filter(Q(pk__in=matches) | Q(slug=search_term.strip())), False
 
     def get_queryset(self, request):
-        # Django's own get_queryset would order by these annotations before they exist.
-        guides = Guide.objects.ranked().with_questions_waiting()
-        return guides.annotate(
-            # What "found helpful" shows, to sort by; guides without votes come last.
-            votes_share=Cast("votes_yes", FloatField()) / NullIf("votes_total", 0),
-            attention=Case(When(guides.attention_q(), then=1), default=0),
-        ).order_by(*self.get_ordering(request))
+        # What "found helpful" shows, to sort by; guides without votes come last.
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(votes_share=Cast("votes_yes", FloatField()) / NullIf("votes_total", 0))
+        )
 
     def get_ordering(self, request):
-        # The guide list: needs attention first, and among those the least helpful.
-        # Elsewhere (the autocomplete of a filter or a field): by title, in stable pages.
+        # The guide list: needs attention first, and among those the least helpful, in the
+        # order of the guide_attention_order index (with the -pk Django adds), a page at a
+        # time. Elsewhere (the autocomplete of a filter or a field): by title, in stable pages.
         match = request.resolver_match
         if match and match.url_name == "guides_guide_changelist":
-            return ["-attention", "-questions_waiting", "helpful_score", "title"]
+            return ["-needs_attention", "-questions_waiting", "helpful_score", "title"]
         return super().get_ordering(request) or ["title", "pk"]
 
     @admin.display(description=_("votes"), ordering="votes_total")
@@ -363,10 +363,6 @@ class GuideAdmin(
         if not guide.votes_total:
             return "—"
         return f"{round(100 * guide.votes_yes / guide.votes_total)}%"
-
-    @admin.display(description=_("questions waiting"), ordering="questions_waiting")
-    def questions_waiting(self, guide):
-        return guide.questions_waiting
 
     def get_urls(self):
         return [

@@ -18,7 +18,7 @@ STUCK_MIN_FAILED = 3
 def guides_needing_attention(request):
     if not request.user.has_perm("guides.change_guide"):
         return None
-    guides = Guide.objects.ranked().with_questions_waiting().needing_attention()
+    guides = Guide.objects.needing_attention()
     worst = list(guides.select_related("company").order_by("helpful_score", "-votes_total")[:SHOWN])
     changelist = reverse("admin:guides_guide_changelist")
     return Panel(

@@ -71,9 +71,9 @@ def home(request):
                 # An A–Z index, not every company: 10,000 tiles would be the whole page.
                 "letters": directory.initials(get_language()),
                 "most_viewed": guides.order_by("-view_count", "title")[:6],
-                "most_helpful": guides.ranked()
-                .filter(votes_total__gt=0)
-                .order_by("-helpful_score", "title")[:6],
+                "most_helpful": guides.filter(votes_total__gt=0).order_by(
+                    "-helpful_score", "title"
+                )[:6],
                 "language_links": _language_links(request),
                 "breadcrumbs": seo.breadcrumbs(),
                 "csrf_token": csrf_token,
