@@ -77,9 +77,7 @@ def test_the_migration_computes_what_existing_guides_already_have():
     old = executor.loader.project_state(before).apps
     company = old.get_model("guides", "Company").objects.create(slug="acme", name="Acme")
     OldGuide = old.get_model("guides", "Guide")
-    unhappy = OldGuide.objects.create(
-        company=company, slug="unhappy", title="U", votes_yes=2, votes_total=12
-    )
+    OldGuide.objects.create(company=company, slug="unhappy", title="U", votes_yes=2, votes_total=12)
     asked = OldGuide.objects.create(company=company, slug="asked", title="A")
     old.get_model("questions", "Question").objects.create(guide=asked, text="Why?")
 
