@@ -118,3 +118,19 @@ def editor(db):
     client.force_login(user)
     client.user = user
     return client
+
+
+@pytest.fixture
+def editor_page(page, live_server):
+    """A browser page logged in to the admin as a member of the Editors group."""
+    from django.contrib.auth.models import Group, User
+
+    call_command("setup_editors", stdout=StringIO())
+    user = User.objects.create_user("edith", password="a-long-passphrase", is_staff=True)
+    user.groups.add(Group.objects.get(name="Editors"))
+    page.goto(live_server.url + "/admin/login/")
+    page.get_by_label("Username").fill("edith")
+    page.get_by_label("Password").fill("a-long-passphrase")
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(live_server.url + "/admin/")
+    return page

@@ -5,8 +5,6 @@ import re
 from datetime import date
 
 import pytest
-from django.contrib.auth.models import User
-from django.test import Client
 
 from guides_site.contacts.models import ContactChannel, ReachReport
 from guides_site.guides.models import StepFeedback, VoteReset
@@ -25,13 +23,6 @@ FILTERED_LISTS = [
     ("/admin/guides/guide/", "company__id__exact"),
     ("/admin/contacts/reachreport/", "channel__company__id__exact"),
 ]
-
-
-@pytest.fixture
-def editor():
-    client = Client()
-    client.force_login(User.objects.create_superuser("root", "r@example.com", "pass-phrase-1"))
-    return client
 
 
 @pytest.fixture

@@ -1,26 +1,9 @@
-from io import StringIO
-
 import pytest
-from django.contrib.auth.models import Group, User
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from .factories import make_guide
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def editor_page(page, live_server):
-    call_command("setup_editors", stdout=StringIO())
-    user = User.objects.create_user("edith", password="a-long-passphrase", is_staff=True)
-    user.groups.add(Group.objects.get(name="Editors"))
-    page.goto(live_server.url + "/admin/login/")
-    page.get_by_label("Username").fill("edith")
-    page.get_by_label("Password").fill("a-long-passphrase")
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(live_server.url + "/admin/")
-    return page
 
 
 def drag(source, target):

@@ -1,10 +1,6 @@
 """An editor narrows the vote list to one guide by typing a few letters of its title."""
 
-from io import StringIO
-
 import pytest
-from django.contrib.auth.models import Group, User
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from guides_site.search import index
@@ -12,19 +8,6 @@ from guides_site.search import index
 from .factories import add_votes, make_company, make_guide
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def editor_page(page, live_server):
-    call_command("setup_editors", stdout=StringIO())
-    user = User.objects.create_user("edith", password="a-long-passphrase", is_staff=True)
-    user.groups.add(Group.objects.get(name="Editors"))
-    page.goto(live_server.url + "/admin/login/")
-    page.get_by_label("Username").fill("edith")
-    page.get_by_label("Password").fill("a-long-passphrase")
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(live_server.url + "/admin/")
-    return page
 
 
 def test_an_editor_types_part_of_a_title_and_the_list_shows_that_guides_votes(
