@@ -4,7 +4,7 @@ import pytest
 from playwright.sync_api import expect
 
 from .factories import make_guide
-from .test_browser_admin import drag, editor_page  # noqa: F401 (a fixture)
+from .test_browser_admin import drag
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
