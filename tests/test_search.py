@@ -100,6 +100,16 @@ def test_each_language_finds_only_its_own_guides(amazon):
     assert titles("prime", "fr") == ["Comment résilier Prime"]
 
 
+def test_the_language_code_as_a_word_matches_text_only(amazon):
+    guide_with_steps(amazon, "cancel", "How to cancel Prime", ["Open Prime."])
+    guide_with_steps(amazon, "en", "How to order in English", ["Choose EN in the menu."])
+    guide_with_steps(amazon, "annuler", "Annuler en ligne", ["Ouvrez Prime."], language="fr")
+
+    assert titles("en") == ["How to order in English"]
+    assert titles("e", prefix=True) == ["How to order in English"]
+    assert titles("fr", "fr") == []
+
+
 def test_the_company_is_found_under_its_french_name(db):
     company = make_company("deutsche-bahn", "Deutsche Bahn")
     CompanyTranslation.objects.create(

@@ -25,6 +25,13 @@ from . import text
 # name are taken as that company ("amazn return"): the least share of trigrams in common.
 COMPANY_SIMILARITY = 0.4
 BATCH = 500
+# A search orders at most this many guides, the best by the engine's first, cheap ordering,
+# so that its cost stops growing with the guides that match; a query that matches more is
+# shown as "at least 1,000 guides found" and pages through those.
+CANDIDATES = 1000
+# PostgreSQL ranks a guide found by its steps on its whole document, read from TOAST: this
+# many at most; the others found by their steps follow them unranked.
+BODY_RANKED = 200
 
 
 @dataclass
@@ -220,10 +227,11 @@ GENERATION_KEY = "search:generation"
 
 
 def search(query, *, offset=0, limit=10):
-    """(hits, total, companies matched) for a Query, best first. A word of the query that
-    matches nothing but is close to a company's name is read as that company."""
+    """(hits, total, capped, companies matched) for a Query, best first; capped: more guides
+    matched than the total (CANDIDATES). A word of the query that matches nothing but is
+    close to a company's name is read as that company."""
     if not query.terms:
-        return [], 0, []
+        return [], 0, False, []
     generation = cache.get_or_set(GENERATION_KEY, 1, None)
     key = (
         "search:"
@@ -241,16 +249,16 @@ def search(query, *, offset=0, limit=10):
 def _search(query, offset, limit):
     backend = engine()
     companies = backend.companies_like(query.terms, query.language)
-    hits, total = backend.search(query, offset, limit, company_ids=None)
+    hits, total, capped = backend.search(query, offset, limit, company_ids=None)
     if total == 0 and companies:
         misspelt = {word for word, _ in companies}
         rest = Query([t for t in query.terms if t not in misspelt], False, query.language)
         ids = [company_id for _, company_id in companies]
-        hits, total = backend.search(rest, offset, limit, company_ids=ids)
+        hits, total, capped = backend.search(rest, offset, limit, company_ids=ids)
     if total == 0 and len(query.terms) > 1:
         widened = Query(query.terms, query.prefix, query.language, any_term=True)
-        hits, total = backend.search(widened, offset, limit, company_ids=None)
-    return hits, total, [company_id for _, company_id in companies]
+        hits, total, capped = backend.search(widened, offset, limit, company_ids=None)
+    return hits, total, capped, [company_id for _, company_id in companies]
 
 
 ADMIN_MATCHES = 1000

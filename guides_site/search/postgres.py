@@ -6,7 +6,7 @@ names in a pg_trgm index, for names typed wrong."""
 from django.db import connection
 
 from . import text
-from .index import COMPANY_SIMILARITY, GuideTable, Hit, close_names
+from .index import BODY_RANKED, CANDIDATES, COMPANY_SIMILARITY, GuideTable, Hit, close_names
 
 CONFIGS = {"en": "search_en", "fr": "search_fr"}
 _PUBLISHED = "g.status = 'published' AND g.language = %s"
@@ -21,17 +21,19 @@ class PostgresEngine(GuideTable):
         with connection.cursor() as cursor:
             cursor.execute("DELETE FROM search_guide WHERE guide_id = ANY(%s)", [list(guide_ids)])
             cursor.executemany(
-                "INSERT INTO search_guide (guide_id, document) SELECT %s, "
-                "setweight(to_tsvector(c, %s), 'A') || setweight(to_tsvector(c, %s), 'B') "
-                "|| setweight(to_tsvector(c, %s), 'C') FROM CAST(%s AS regconfig) AS c",
+                "INSERT INTO search_guide (guide_id, document, head) SELECT %s, d, "
+                "ts_filter(d, '{a,b}') FROM CAST(%s AS regconfig) AS c, "
+                "LATERAL (SELECT setweight(to_tsvector(c, %s), 'A') "
+                "|| setweight(to_tsvector(c, %s), 'B') "
+                "|| setweight(to_tsvector(c, %s), 'C') AS d) AS document",
                 [
                     (
                         d.guide_id,
+                        _config(d.language),
                         # Elisions are cut before PostgreSQL sees the text, as in a query.
                         text.fold(f"{d.title} {d.company}"),
                         text.fold(f"{d.summary} {d.tags}"),
                         text.fold(d.body),
-                        _config(d.language),
                     )
                     for d in documents
                 ],
@@ -72,32 +74,54 @@ class PostgresEngine(GuideTable):
         if company_ids is not None:
             where.append("g.company_id = ANY(%s)")
             params.append(list(company_ids))
-        if not query.terms:
-            sql = f"FROM guides_guide g WHERE {' AND '.join(where)}"
-            select = f"SELECT g.id, 0.0, count(*) OVER () {sql} ORDER BY g.view_count DESC, g.title"
-            select_params = params
+        where = " AND ".join(where)
+        if not query.terms:  # a company's guides, the most read first
+            select = (
+                f"SELECT g.id, 0.0, count(*) OVER (), 0 FROM guides_guide g WHERE {where} "  # noqa: S608 (constant fragments only)
+                "ORDER BY g.view_count DESC, g.title"
+            )
         else:
             tsquery, tsparams = self._tsquery(query)
-            sql = (
-                f"FROM search_guide f JOIN guides_guide g ON g.id = f.guide_id, {tsquery} q "
-                f"WHERE f.document @@ q AND {' AND '.join(where)}"
+            # The candidates: guides with every word in their title, company, summary or
+            # tags (the small head vector, its own index), then, apart, guides with the words
+            # in their steps too, each set LIMITed before anything is ranked. The first are
+            # ranked by their head; of the others, BODY_RANKED are ranked by their whole
+            # document, read from TOAST for those only, and the rest follow in index order.
+            # No search reads or ranks more guides as the site grows.
+            candidates = (
+                "SELECT f.guide_id, {tier} AS tier FROM search_guide f "  # noqa: S608 (constant fragments only)
+                "JOIN guides_guide g ON g.id = f.guide_id, q "
+                f"WHERE {{match}} AND {where} LIMIT {CANDIDATES + 1}"
             )
-            params = [*tsparams, *params]
+            head = candidates.format(tier=0, match="f.head @@ q.q")
+            body = candidates.format(tier=1, match="f.document @@ q.q AND NOT f.head @@ q.q")
             select = (
-                f"SELECT g.id, ts_rank(f.document, q) AS r, count(*) OVER () {sql} "
-                "ORDER BY r DESC, g.id"
+                f"WITH q AS (SELECT {tsquery} AS q), "  # noqa: S608 (constant fragments only)
+                "c AS MATERIALIZED (SELECT guide_id, tier, "
+                "row_number() OVER (PARTITION BY tier) AS n "
+                f"FROM (({head}) UNION ALL ({body})) AS u) "
+                "SELECT c.guide_id, CASE WHEN c.tier = 0 THEN ts_rank(f.head, q.q) "
+                f"WHEN c.n <= {BODY_RANKED} THEN ts_rank(f.document, q.q) ELSE 0 END AS r, "
+                f"count(*) OVER (), (SELECT max(n) > {CANDIDATES} FROM c)::int "
+                "FROM c JOIN search_guide f ON f.guide_id = c.guide_id, q "
+                f"ORDER BY c.tier, c.n > {BODY_RANKED}, r DESC, c.guide_id"
             )
-            select_params = params
+            params = [*tsparams, *params, *params]
         with connection.cursor() as cursor:
-            # The page and the count in one pass over the matches.
-            cursor.execute(f"{select} LIMIT %s OFFSET %s", [*select_params, limit, offset])
+            # The page and the count in one statement.
+            cursor.execute(f"{select} LIMIT %s OFFSET %s", [*params, limit, offset])
             rows = cursor.fetchall()
-            if rows:
-                return [Hit(guide_id, rank) for guide_id, rank, _ in rows], rows[0][2]
-            if not offset:
-                return [], 0
-            cursor.execute(f"SELECT count(*) {sql}", params)  # past the last page
-            return [], cursor.fetchone()[0]
+            if not rows and offset:  # past the last page: the count alone
+                cursor.execute(f"{select} LIMIT 1", params)
+                rows, count_rows = [], cursor.fetchall()
+            else:
+                count_rows = rows
+        if not count_rows:
+            return [], 0, False
+        # Past the cap, the count is of the candidates kept: "at least" that many.
+        capped = bool(count_rows[0][3])
+        total = min(count_rows[0][2], CANDIDATES) if capped else count_rows[0][2]
+        return [Hit(row[0], row[1]) for row in rows], total, capped
 
     def matching_ids(self, query, limit):
         tsquery, params = self._tsquery(query)

@@ -27,6 +27,7 @@ class Results:
     companies: list = field(default_factory=list)
     closest_companies: list = field(default_factory=list)
     total: int = 0
+    capped: bool = False  # more guides matched than total, the most a search orders
     page: int = 1
 
     @property
@@ -47,7 +48,9 @@ def find(raw, language, *, page=1, prefix=False, limit=PAGE_SIZE):
     results = Results(query=raw, page=page)
     if not query.terms:
         return results
-    hits, results.total, company_ids = index.search(query, offset=(page - 1) * limit, limit=limit)
+    hits, results.total, results.capped, company_ids = index.search(
+        query, offset=(page - 1) * limit, limit=limit
+    )
     results.guides = _guides([h.guide_id for h in hits], query)
     results.companies = list(_companies_with_guides(company_ids, language))
     if not results.total and not results.companies:

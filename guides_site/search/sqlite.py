@@ -4,11 +4,12 @@ names in one with the trigram tokenizer, for names typed wrong."""
 from django.db import connection
 
 from . import text
-from .index import COMPANY_SIMILARITY, GuideTable, Hit, close_names, trigrams
+from .index import CANDIDATES, COMPANY_SIMILARITY, GuideTable, Hit, close_names, trigrams
 
 # bm25 weights of the columns title, company, summary, tags, body: a word in the title or the
 # company's name counts most, then summary and tags, then the steps.
-WEIGHTS = "20.0, 5.0, 4.0, 4.0, 0.5"
+WEIGHTS = "20.0, 5.0, 4.0, 4.0, 0.5, 0.0"  # and the language column, which does not rank
+TEXT_COLUMNS = "title company summary tags body"
 _PUBLISHED = "g.status = 'published' AND g.language = %s"
 
 
@@ -27,13 +28,20 @@ def _title_hits(query):
     return f"({sql})", patterns
 
 
-def _match(query):
+def _match(query, *, language=False):
+    """The FTS5 query of the stems; with language=True, of the guides in the query's
+    language only (the index's language column)."""
     stems = _stems(query)
     # Stems are letters and digits only, so quoting them is all FTS5 needs.
     quoted = [f'"{stem}"' for stem in stems]
     if query.prefix:
         quoted[-1] += "*"
-    return (" OR " if query.any_term else " ").join(quoted)
+    words = (" OR " if query.any_term else " ").join(quoted)
+    if not language:
+        return words
+    # The words are looked for in the text columns only: "en" or a typed "e" would otherwise
+    # match every English guide's language column.
+    return f'language : "{query.language}" AND {{{TEXT_COLUMNS}}} : ({words})'
 
 
 class SQLiteEngine(GuideTable):
@@ -43,8 +51,8 @@ class SQLiteEngine(GuideTable):
                 "DELETE FROM search_guide WHERE rowid = %s", [(i,) for i in guide_ids]
             )
             cursor.executemany(
-                "INSERT INTO search_guide (rowid, title, company, summary, tags, body) "
-                "VALUES (%s, %s, %s, %s, %s, %s)",
+                "INSERT INTO search_guide (rowid, title, company, summary, tags, body, language) "
+                "VALUES (%s, %s, %s, %s, %s, %s, %s)",
                 [
                     (
                         d.guide_id,
@@ -52,6 +60,7 @@ class SQLiteEngine(GuideTable):
                             text.stemmed_text(part, d.language)
                             for part in (d.title, d.company, d.summary, d.tags, d.body)
                         ),
+                        d.language,
                     )
                     for d in documents
                 ],
@@ -71,44 +80,68 @@ class SQLiteEngine(GuideTable):
             )
 
     def search(self, query, offset, limit, company_ids):
-        where, params = [_PUBLISHED], [query.language]
-        if company_ids is not None:
-            where.append(f"g.company_id IN ({', '.join(['%s'] * len(company_ids))})")
-            params += company_ids
         if not query.terms:  # a company's guides, the most read first
-            sql = f"FROM guides_guide g WHERE {' AND '.join(where)}"
+            where = f"g.company_id IN ({', '.join(['%s'] * len(company_ids))})"
+            sql = f"FROM guides_guide g WHERE {_PUBLISHED} AND {where}"
+            params = [query.language, *company_ids]
             select = f"SELECT g.id, 0.0, count(*) OVER () {sql} ORDER BY g.view_count DESC, g.title"
-        else:
-            sql = (
-                "FROM search_guide f JOIN guides_guide g ON g.id = f.rowid "
-                f"WHERE search_guide MATCH %s AND {' AND '.join(where)}"
-            )
-            params = [_match(query), *params]
+            capped = False
+        elif company_ids is not None:
+            # A few companies' guides (a misspelt name): those guides are read one by one,
+            # each looked up in the index (CROSS JOIN keeps that order), not every match.
+            where = f"g.company_id IN ({', '.join(['%s'] * len(company_ids))})"
             hits, hit_params = _title_hits(query)
-            # bm25() cannot sit beside a window function: it is computed in a subquery.
+            sql = (
+                "FROM guides_guide g CROSS JOIN search_guide f ON f.rowid = g.id "
+                f"WHERE {_PUBLISHED} AND {where} AND search_guide MATCH %s"
+            )
+            params = [query.language, *company_ids, _match(query)]
             select = (
                 "SELECT id, r, count(*) OVER () FROM ("  # noqa: S608 (constant fragments only)
                 f"SELECT g.id AS id, bm25(search_guide, {WEIGHTS}) AS r, {hits} AS h {sql}"
                 ") ORDER BY h DESC, r, id"
             )
-        select_params = [*hit_params, *params] if query.terms else params
+            params = [*hit_params, *params]
+            capped = False
+        else:
+            # The best CANDIDATES + 1 matches of the reader's language by bm25 alone (the
+            # language is a column of the index, so MATCH keeps to it), and only those are
+            # joined to their guides and ordered by title words: what each search reads
+            # besides the index does not grow with the number of guides that match.
+            hits, hit_params = _title_hits(query)
+            select = (
+                "WITH c AS MATERIALIZED (SELECT rowid AS id, "  # noqa: S608 (constant fragments only)
+                f"bm25(search_guide, {WEIGHTS}) AS r FROM search_guide "
+                "WHERE search_guide MATCH %s ORDER BY r LIMIT %s) "
+                "SELECT c.id, c.r, count(*) OVER (), (SELECT count(*) FROM c) "
+                "FROM c JOIN guides_guide g ON g.id = c.id "
+                "JOIN search_guide f ON f.rowid = c.id "
+                f"WHERE {_PUBLISHED} ORDER BY {hits} DESC, c.r, c.id"
+            )
+            params = [_match(query, language=True), CANDIDATES + 1, query.language, *hit_params]
+            capped = None
         with connection.cursor() as cursor:
             # The page and the count in one pass over the matches.
-            cursor.execute(f"{select} LIMIT %s OFFSET %s", [*select_params, limit, offset])
+            cursor.execute(f"{select} LIMIT %s OFFSET %s", [*params, limit, offset])
             rows = cursor.fetchall()
-            if rows:
-                return [Hit(guide_id, -rank) for guide_id, rank, _ in rows], rows[0][2]
-            if not offset:
-                return [], 0
-            cursor.execute(f"SELECT count(*) {sql}", params)  # past the last page
-            return [], cursor.fetchone()[0]
+            if not rows and offset:  # past the last page: the count alone
+                cursor.execute(f"{select} LIMIT 1", params)
+                rows, count_rows = [], cursor.fetchall()
+            else:
+                count_rows = rows
+        if not count_rows:
+            return [], 0, False
+        total = count_rows[0][2]
+        if capped is None:
+            capped = count_rows[0][3] > CANDIDATES
+            total = min(total, CANDIDATES)
+        return [Hit(row[0], -row[1]) for row in rows], total, capped
 
     def matching_ids(self, query, limit):
         with connection.cursor() as cursor:
             cursor.execute(
-                "SELECT f.rowid FROM search_guide f JOIN guides_guide g ON g.id = f.rowid "
-                "WHERE search_guide MATCH %s AND g.language = %s ORDER BY rank LIMIT %s",
-                [_match(query), query.language, limit],
+                "SELECT rowid FROM search_guide WHERE search_guide MATCH %s ORDER BY rank LIMIT %s",
+                [_match(query, language=True), limit],
             )
             return [row[0] for row in cursor.fetchall()]
 

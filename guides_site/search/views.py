@@ -98,6 +98,7 @@ def _listed(request, raw, language, page, typing):
     )
     kept = {
         "total": found.total,
+        "capped": found.capped,
         "page": found.page,
         "pages": found.pages,
         "ids": [guide.pk for guide in found.guides],
