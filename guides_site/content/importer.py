@@ -5,12 +5,17 @@ in place, never deleted and re-created, so votes, questions and view counts surv
 A row whose file is unchanged since the last import is left alone, even if an editor
 changed it in the admin since; a row changed on both sides is a conflict, skipped unless
 `force` is given.
+
+The import streams: files are read one at a time and their guides written a batch at a time,
+compared with the rows of that batch only, so its memory and its cost per guide do not grow
+with the content.
 """
 
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import prefetch_related_objects
 from django.utils.text import slugify
 
 from guides_site.contacts.models import ContactChannel
@@ -22,10 +27,21 @@ from guides_site.guides.models import (
     Step,
     Tag,
 )
+from guides_site.guides.signals import bump_companies
 from guides_site.search import index as search_index
 
-from .parser import load_tree
+from .parser import (
+    CompanyDoc,
+    ContentInvalid,
+    Imported,
+    UnchangedCompany,
+    UnchangedGuide,
+    walk_tree,
+)
 from .rendering import render_markdown
+
+# Guides read before they are written together: what the import holds in memory at once.
+BATCH = 100
 
 
 @dataclass
@@ -46,45 +62,125 @@ class ImportReport:
         return text
 
 
-def import_content(root, *, dry_run=False, prune=False, force=False):
-    """Validate every file under root, then sync the database in one transaction.
+def import_content(root, *, dry_run=False, prune=False, force=False, progress=None):
+    """Check every file under root and sync the database with them, in one transaction.
 
-    Raises parser.ContentInvalid, listing every problem, before anything is written.
+    Each file is written as soon as it is read and found valid; a file unchanged since the
+    last import is only hashed (parser.walk_tree). After the first invalid file
+    nothing more is written, but every file is still checked; then parser.ContentInvalid,
+    listing every problem, rolls back what was written. progress, if given, is called after
+    each file read (parser.count_files says how many there are).
     """
-    tree = load_tree(root)
     report = ImportReport(dry_run=dry_run)
+    errors = []
     with transaction.atomic():
-        companies = _sync_companies(tree.companies, report, force)
-        _sync_guides(tree.guides, companies, report, force)
-        if prune:
-            _unpublish_removed(tree.guides, report)
-        # The search index of what changed, in the same transaction as the import.
-        search_index.flush()
+        sync = _Sync(report, force=force, prune=prune)
+        for doc in walk_tree(root, errors, progress, imported=sync.imported):
+            if not errors:
+                sync.add(doc)
+        if errors:
+            raise ContentInvalid(errors)
+        sync.finish()
         if dry_run:
             transaction.set_rollback(True)
     return report
 
 
-def _sync_companies(docs, report, force):
-    existing = {c.slug: c for c in Company.objects.prefetch_related("contacts", "translations")}
-    companies = {}
-    for doc in docs:
-        company = existing.get(doc.slug)
-        if company is None:
-            company = Company(slug=doc.slug)
-            _apply_company(company, doc)
-            company.save()
-            _replace_contacts(company, doc)
-            _replace_translations(company, doc)
-            report.created += 1
-        elif _needs_update(company, doc, _company_matches, report, force):
-            _apply_company(company, doc)
-            company.save()
-            _replace_contacts(company, doc)
-            _replace_translations(company, doc)
-            report.updated += 1
-        companies[doc.slug] = company
-    return companies
+class _Sync:
+    """Writes what walk_tree yields: a company, then its guides, BATCH at a time. Keeps only
+    keys from one company to the next: its guides' (language, slug) and the company slugs
+    seen, for prune."""
+
+    def __init__(self, report, *, force, prune):
+        self.report, self.force, self.prune = report, force, prune
+        self.company = None  # the row of the company whose guides are being read
+        self.row = None  # the row of the folder being read, if it was imported before
+        self.batch = []
+        self.present = set()
+        self.company_slugs = set()
+
+    def imported(self, folder):
+        """What the last import wrote of a company folder: {source path: Imported}. Files
+        unchanged since are not parsed again, and their rows not read beyond this."""
+        self.row = Company.objects.filter(slug=folder).first()
+        if self.row is None:
+            return {}
+        known = {self.row.source_path: Imported(self.row.content_hash)}
+        guides = self.row.guides.exclude(source_path="").order_by()
+        for path, *keys in guides.values_list(
+            "source_path", "content_hash", "language", "slug", "translation_key"
+        ):
+            known[path] = Imported(*keys)
+        return known
+
+    def add(self, doc):
+        if isinstance(doc, CompanyDoc | UnchangedCompany):
+            self._end_company()
+            if isinstance(doc, CompanyDoc):
+                self.company = _sync_company(doc, self.row, self.report, self.force)
+            else:
+                self.company = self.row
+                self.report.unchanged += 1
+            self.company_slugs.add(doc.slug)
+            return
+        self.present.add((doc.language, doc.slug))
+        if isinstance(doc, UnchangedGuide):
+            self.report.unchanged += 1
+            return
+        self.batch.append(doc)
+        if len(self.batch) >= BATCH:
+            self._write_batch()
+
+    def finish(self):
+        self._end_company()
+        if self.prune:
+            gone = [
+                pk
+                for pk, slug in Company.objects.values_list("pk", "slug").iterator()
+                if slug not in self.company_slugs
+            ]
+            for pk in gone:  # companies whose whole folder is gone
+                self.report.unpublished += _unpublish_removed(pk, set())
+        search_index.flush()
+
+    def _end_company(self):
+        if self.company is None:
+            return
+        if self.batch:
+            self._write_batch()
+        if self.prune:
+            self.report.unpublished += _unpublish_removed(self.company.pk, self.present)
+        self.present = set()
+
+    def _write_batch(self):
+        _sync_guides(self.batch, self.company, self.report, self.force)
+        self.batch = []
+        # The search index of what changed, in the same transaction as the import, a batch at
+        # a time rather than every changed guide at the end.
+        search_index.flush()
+        # With DEBUG on, Django keeps the SQL of the last 9,000 queries, which here hold the
+        # text of every step written; forgotten unless a test is capturing them.
+        if not connection.force_debug_cursor:
+            connection.queries_log.clear()
+
+
+def _sync_company(doc, company, report, force):
+    """The company's row (company, if it has one), created or updated from its file unless
+    unchanged or a conflict."""
+    if company is not None and company.content_hash != doc.content_hash:
+        prefetch_related_objects([company], "contacts", "translations")
+    if company is None:
+        company = Company(slug=doc.slug)
+        report.created += 1
+    elif _needs_update(company, doc, _company_matches, report, force):
+        report.updated += 1
+    else:
+        return company
+    _apply_company(company, doc)
+    company.save()
+    _replace_contacts(company, doc)
+    _replace_translations(company, doc)
+    return company
 
 
 def _apply_company(company, doc):
@@ -173,32 +269,79 @@ def _needs_update(row, doc, matches, report, force):
     return True
 
 
-def _sync_guides(docs, companies, report, force):
-    existing = {
-        (g.company.slug, g.language, g.slug): g for g in Guide.objects.select_related("company")
+def _sync_guides(docs, company, report, force):
+    """Create or update a batch of guides of one company."""
+    rows = Guide.objects.filter(company=company).order_by()
+    # Most files of a re-import are unchanged: of their rows, only the hash is read.
+    hashes = {
+        (language, slug): content_hash
+        for language, slug, content_hash in rows.filter(
+            slug__in={d.slug for d in docs}
+        ).values_list("language", "slug", "content_hash")
     }
-    tags = {t.slug: t for t in Tag.objects.all()}
+    changed = [d for d in docs if hashes.get((d.language, d.slug)) != d.content_hash]
+    report.unchanged += len(docs) - len(changed)
+    if not changed:
+        return
+    docs = changed
+    existing = {(g.language, g.slug): g for g in rows.filter(slug__in={d.slug for d in docs})}
+    tags = {
+        t.slug: t for t in Tag.objects.filter(slug__in={slugify(n) for d in docs for n in d.tags})
+    }
+    new = []
     for doc in docs:
-        guide = existing.get((doc.company_slug, doc.language, doc.slug))
+        guide = existing.get((doc.language, doc.slug))
         if guide is None:
-            guide = Guide(
-                company=companies[doc.company_slug],
-                slug=doc.slug,
-                language=doc.language,
-                published=doc.published or date.today(),
-            )
-            _apply_guide(guide, doc)
-            guide.save()
-            report.created += 1
+            new.append(doc)
         elif _needs_update(guide, doc, _guide_matches, report, force):
             _apply_guide(guide, doc)
             guide.updated = doc.updated or date.today()
             guide.save()
             report.updated += 1
-        else:
-            continue
-        _sync_steps(guide, doc.steps, _sync_sections(guide, doc.sections))
-        guide.tags.set([_tag(name, tags) for name in doc.tags])
+            _sync_steps(guide, doc.steps, _sync_sections(guide, doc.sections))
+            guide.tags.set([_tag(name, tags) for name in doc.tags])
+    if new:
+        _create_guides(new, company, tags)
+        report.created += len(new)
+
+
+def _create_guides(docs, company, tags):
+    """New guides, their sections, steps and tags, in a few statements for the batch.
+
+    bulk_create neither calls save() nor sends signals, so this does what they do for a new
+    guide: render its Markdown, index it, and bump its company's cache version (the company
+    page lists its guides).
+    """
+    guides = []
+    for doc in docs:
+        guide = Guide(
+            company=company,
+            slug=doc.slug,
+            language=doc.language,
+            published=doc.published or date.today(),
+        )
+        _apply_guide(guide, doc)
+        guide.render()
+        guides.append(guide)
+    Guide.objects.bulk_create(guides)
+    sections = [
+        [
+            Section(guide=guide, position=position, title=section.title)
+            for position, section in enumerate(doc.sections, start=1)
+        ]
+        for guide, doc in zip(guides, docs, strict=True)
+    ]
+    Section.objects.bulk_create([section for rows in sections for section in rows])
+    steps, links = [], []
+    for guide, doc, rows in zip(guides, docs, sections, strict=True):
+        steps += _new_steps(guide, doc.steps, _step_sections(rows, doc.sections))
+        # Two tags may share a slug ("Refund", "refund"): one link.
+        tag_ids = {_tag(name, tags).pk for name in doc.tags}
+        links += [Guide.tags.through(guide_id=guide.pk, tag_id=tag_id) for tag_id in tag_ids]
+    Step.objects.bulk_create(steps)
+    Guide.tags.through.objects.bulk_create(links)
+    search_index.guides_changed([guide.pk for guide in guides])
+    bump_companies(pk=company.pk)
 
 
 def _apply_guide(guide, doc):
@@ -265,9 +408,13 @@ def _sync_sections(guide, docs):
     Section.objects.filter(guide=guide, position__gt=len(docs)).delete()
     Section.objects.bulk_update(changed, ["title"])
     Section.objects.bulk_create(new)
-    by_position = list(guide.sections.all())
+    return _step_sections(list(guide.sections.all()), docs)
+
+
+def _step_sections(sections, docs):
+    """For each step, its section row (or None), from the rows and the file's sections."""
     step_sections = [None] * (docs[-1].first_step + docs[-1].step_count - 1 if docs else 0)
-    for section, doc in zip(by_position, docs, strict=True):
+    for section, doc in zip(sections, docs, strict=True):
         for index in range(doc.first_step - 1, doc.first_step - 1 + doc.step_count):
             step_sections[index] = section
     return step_sections
@@ -276,32 +423,38 @@ def _sync_sections(guide, docs):
 def _sync_steps(guide, bodies, step_sections):
     """Update steps in place by position, so per-step feedback stays with its step."""
     steps = list(guide.steps.all())
-    changed, new = [], []
-    for position, body in enumerate(bodies, start=1):
-        index = position - 1
-        section = step_sections[index] if index < len(step_sections) else None
+    changed = []
+    # The steps at positions both the file and the row have; the rest are added or deleted.
+    for index, (step, body) in enumerate(zip(steps, bodies, strict=False)):
+        section = _section_of_step(step_sections, index)
         section_id = section.pk if section else None
-        if position <= len(steps):
-            step = steps[index]
-            if step.body_md != body or step.section_id != section_id:
-                if step.body_md != body:
-                    step.body_md = body
-                    step.body_html = render_markdown(body, guide.language)
-                step.section_id = section_id
-                changed.append(step)
-        else:
-            new.append(
-                Step(
-                    guide=guide,
-                    position=position,
-                    section_id=section_id,
-                    body_md=body,
-                    body_html=render_markdown(body, guide.language),
-                )
-            )
+        if step.body_md != body or step.section_id != section_id:
+            if step.body_md != body:
+                step.body_md = body
+                step.body_html = render_markdown(body, guide.language)
+            step.section_id = section_id
+            changed.append(step)
     Step.objects.filter(guide=guide, position__gt=len(bodies)).delete()
     Step.objects.bulk_update(changed, ["body_md", "body_html", "section"])
-    Step.objects.bulk_create(new)
+    Step.objects.bulk_create(_new_steps(guide, bodies, step_sections, start=len(steps)))
+
+
+def _new_steps(guide, bodies, step_sections, start=0):
+    """Rendered rows, not saved yet, for the steps from position start + 1 on."""
+    return [
+        Step(
+            guide=guide,
+            position=index + 1,
+            section=_section_of_step(step_sections, index),
+            body_md=body,
+            body_html=render_markdown(body, guide.language),
+        )
+        for index, body in enumerate(bodies[start:], start=start)
+    ]
+
+
+def _section_of_step(step_sections, index):
+    return step_sections[index] if index < len(step_sections) else None
 
 
 def _tag(name, tags):
@@ -311,12 +464,22 @@ def _tag(name, tags):
     return tags[slug]
 
 
-def _unpublish_removed(docs, report):
-    """Unpublish imported guides whose file is gone; their votes and questions stay."""
-    present = {(d.company_slug, d.language, d.slug) for d in docs}
+def _unpublish_removed(company_id, present):
+    """Unpublish the company's imported guides whose file is gone (present: (language, slug)
+    of its files); their votes and questions stay. Returns how many."""
     removed = [
-        g.pk
-        for g in Guide.objects.published().exclude(source_path="").select_related("company")
-        if (g.company.slug, g.language, g.slug) not in present
+        pk
+        for pk, language, slug in Guide.objects.published()
+        .filter(company_id=company_id)
+        .exclude(source_path="")
+        .order_by()
+        .values_list("pk", "language", "slug")
+        .iterator()
+        if (language, slug) not in present
     ]
-    report.unpublished = Guide.objects.filter(pk__in=removed).update(status=Guide.Status.DRAFT)
+    unpublished = 0
+    for start in range(0, len(removed), BATCH):
+        unpublished += Guide.objects.filter(pk__in=removed[start : start + BATCH]).update(
+            status=Guide.Status.DRAFT
+        )
+    return unpublished

@@ -1,7 +1,8 @@
 """Read the Markdown content tree into plain documents, or report every problem in it.
 
-Nothing here touches the database: `load_tree` either returns every company and guide of
-a content folder, or raises ContentInvalid listing each problem as `path:line: message`.
+Nothing here touches the database: `walk_tree` yields the companies and guides of a content
+folder one file at a time and collects each problem as `path:line: message`; `load_tree`
+returns them all, or raises ContentInvalid listing every problem.
 The format is documented in content/README.md.
 """
 
@@ -172,6 +173,37 @@ class CompanyDoc:
     translations: tuple = ()
 
 
+@dataclass(frozen=True)
+class Imported:
+    """What the last import wrote of a file: the hash of its bytes and, of a guide, its keys."""
+
+    content_hash: str
+    language: str = ""
+    slug: str = ""
+    translation_key: str = ""
+
+
+@dataclass
+class UnchangedCompany:
+    """A company whose files are byte for byte those of its last import: valid then, and
+    left alone by the import, so not parsed again."""
+
+    slug: str
+    display_path: str
+
+
+@dataclass
+class UnchangedGuide:
+    """A guide file byte for byte that of its last import, not parsed again: its keys are
+    the row's."""
+
+    language: str
+    slug: str
+    translation_key: str
+    display_path: str
+    first_line: int = 1
+
+
 @dataclass
 class GuideDoc:
     company_slug: str
@@ -227,23 +259,31 @@ def language_codes():
 
 
 def load_tree(root):
+    """Every company and guide of a content folder, or ContentInvalid listing every problem.
+    Holds the whole tree in memory: the import streams it with walk_tree instead."""
+    errors, companies, guides = [], [], []
+    for doc in walk_tree(root, errors):
+        (companies if isinstance(doc, CompanyDoc) else guides).append(doc)
+    if errors:
+        raise ContentInvalid(errors)
+    return ContentTree(companies, guides)
+
+
+def walk_tree(root, errors, progress=None, imported=None):
+    """Yield each company of a content folder, then its guides, reading one file at a time.
+
+    Every problem found is appended to errors, and an invalid file is not yielded; nothing of
+    a file is kept once it is yielded but the small keys of the duplicate checks. progress,
+    if given, is called after each file read (count_files says how many there will be).
+    imported, if given, is called with each folder's name and returns what the last import
+    wrote of it, {source path: Imported}: a file whose bytes have that hash is yielded as
+    UnchangedCompany or UnchangedGuide without being parsed.
+    """
     root = Path(root)
     if not root.is_dir():
         raise ContentInvalid([ContentError(str(root), None, "content folder not found")])
-    errors, companies, guides = [], [], []
-    for folder in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")):
-        # Sub-folders are ignored, even one whose name ends in .md (content/README.md).
-        guide_files = sorted(
-            p
-            for p in folder.glob("*.md")
-            if not _COMPANY_FILE_RE.fullmatch(p.name)
-            and not p.name.startswith(".")
-            and not p.is_dir()
-        )
-        translation_files = sorted(
-            p for p in folder.glob("company.*.md") if p.name != COMPANY_FILE and not p.is_dir()
-        )
-        company_file = folder / COMPANY_FILE
+    for folder in _folders(root):
+        company_file, translation_files, guide_files = _folder_files(folder)
         if not company_file.is_file():
             if guide_files:
                 errors.append(
@@ -255,60 +295,143 @@ def load_tree(root):
                     )
                 )
             continue
-        company = _parse_file(company_file, root, errors, _parse_company)
-        translations = [
-            _parse_file(path, root, errors, _parse_company_translation)
-            for path in translation_files
-        ]
-        if company and all(translations):
+        known = imported(folder.name) if imported else {}
+        company = _unchanged_company(company_file, translation_files, root, known)
+        if company:
+            for _ in range(1 + len(translation_files)):
+                if progress:
+                    progress()
+            yield company
+            translations = []
+        else:
+            company = _parse_file(company_file, root, errors, _parse_company, progress)
+            translations = [
+                _parse_file(path, root, errors, _parse_company_translation, progress)
+                for path in translation_files
+            ]
+        if isinstance(company, CompanyDoc) and all(translations):
             company.translations = tuple(translations)
             # One hash for the company and its translations: a change to any is a change.
             company.content_hash = hashlib.sha256(
                 "".join([company.content_hash, *(t.content_hash for t in translations)]).encode()
             ).hexdigest()
-            companies.append(company)
+            yield company
+        # Both keys of a guide start with its folder's name: duplicates are within a folder.
+        duplicates = _Duplicates()
         for path in guide_files:
-            guide = _parse_file(path, root, errors, _parse_guide)
+            guide = _unchanged_guide(path, root, known)
             if guide:
-                guides.append(guide)
-    errors.extend(_duplicate_errors(guides))
-    if errors:
-        raise ContentInvalid(errors)
-    return ContentTree(companies, guides)
+                if progress:
+                    progress()
+            else:
+                guide = _parse_file(path, root, errors, _parse_guide, progress)
+            if guide is None:
+                continue
+            error = duplicates.check(guide)
+            if error:
+                errors.append(error)
+            else:
+                yield guide
 
 
-def _duplicate_errors(guides):
-    errors, by_slug, by_name = [], {}, {}
-    for guide in guides:
-        slug_key = (guide.company_slug, guide.language, guide.slug)
+def _unchanged_company(company_file, translation_files, root, known):
+    entry = known.get(company_file.relative_to(root).as_posix())
+    if entry is None:
+        return None
+    hashes = [_hash_of(path) for path in (company_file, *translation_files)]
+    if None in hashes:
+        return None
+    # As a parsed company's: its file's hash and its translations', hashed together.
+    if hashlib.sha256("".join(hashes).encode()).hexdigest() != entry.content_hash:
+        return None
+    return UnchangedCompany(company_file.parent.name, str(company_file))
+
+
+def _unchanged_guide(path, root, known):
+    entry = known.get(path.relative_to(root).as_posix())
+    if entry is None or _hash_of(path) != entry.content_hash:
+        return None
+    return UnchangedGuide(entry.language, entry.slug, entry.translation_key, str(path))
+
+
+def _hash_of(path):
+    """The hash a parsed file gets, of its bytes; None if it cannot be read (then it is
+    parsed, which says why)."""
+    try:
+        if path.stat().st_size > MAX_FILE_BYTES:
+            return None
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+def count_files(root):
+    """How many files walk_tree reads under root."""
+    root = Path(root)
+    if not root.is_dir():
+        return 0
+    total = 0
+    for folder in _folders(root):
+        company_file, translation_files, guide_files = _folder_files(folder)
+        if company_file.is_file():
+            total += 1 + len(translation_files) + len(guide_files)
+    return total
+
+
+def _folders(root):
+    return sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith("."))
+
+
+def _folder_files(folder):
+    """(company.md, its translations, the guides) of a company folder, in order."""
+    # Sub-folders are ignored, even one whose name ends in .md (content/README.md).
+    guide_files = sorted(
+        p
+        for p in folder.glob("*.md")
+        if not _COMPANY_FILE_RE.fullmatch(p.name) and not p.name.startswith(".") and not p.is_dir()
+    )
+    translation_files = sorted(
+        p for p in folder.glob("company.*.md") if p.name != COMPANY_FILE and not p.is_dir()
+    )
+    return folder / COMPANY_FILE, translation_files, guide_files
+
+
+class _Duplicates:
+    """Two guides of a folder with the same slug and language, or from two files of the same
+    name and language (refund.md and refund.en.md): the first file keeps it."""
+
+    def __init__(self):
+        self.by_slug, self.by_name = {}, {}
+
+    def check(self, guide):
+        slug_key = (guide.language, guide.slug)
         name_key = (guide.translation_key, guide.language)
-        if slug_key in by_slug:
-            errors.append(
-                ContentError(
-                    guide.display_path,
-                    guide.first_line,
-                    f"duplicate guide: slug {guide.slug!r} in language {guide.language!r} is "
-                    f"already used by {by_slug[slug_key].display_path}",
-                )
+        error = None
+        if slug_key in self.by_slug:
+            error = ContentError(
+                guide.display_path,
+                guide.first_line,
+                f"duplicate guide: slug {guide.slug!r} in language {guide.language!r} is "
+                f"already used by {self.by_slug[slug_key]}",
             )
-        elif name_key in by_name:
-            errors.append(
-                ContentError(
-                    guide.display_path,
-                    guide.first_line,
-                    f"two files give the same guide in language {guide.language!r}: "
-                    f"this one and {by_name[name_key].display_path}",
-                )
+        elif name_key in self.by_name:
+            error = ContentError(
+                guide.display_path,
+                guide.first_line,
+                f"two files give the same guide in language {guide.language!r}: "
+                f"this one and {self.by_name[name_key]}",
             )
-        by_slug.setdefault(slug_key, guide)
-        by_name.setdefault(name_key, guide)
-    return errors
+        self.by_slug.setdefault(slug_key, guide.display_path)
+        self.by_name.setdefault(name_key, guide.display_path)
+        return error
 
 
-def _parse_file(path, root, errors, parse):
+def _parse_file(path, root, errors, parse, progress=None):
     relative = path.relative_to(root).as_posix()
     file_errors = _FileErrors(str(path))
     text, raw = _read_text(path, file_errors)
+    if progress:
+        progress()
     doc = None
     if text is not None:
         doc = parse(text, relative, file_errors)

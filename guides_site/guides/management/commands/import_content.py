@@ -1,8 +1,11 @@
+from contextlib import contextmanager
+
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from tqdm import tqdm
 
 from guides_site.content.importer import import_content
-from guides_site.content.parser import ContentInvalid
+from guides_site.content.parser import ContentInvalid, count_files
 
 
 class Command(BaseCommand):
@@ -27,7 +30,10 @@ class Command(BaseCommand):
     def handle(self, *args, directory=None, dry_run=False, prune=False, force=False, **options):
         root = directory or settings.CONTENT_DIR
         try:
-            report = import_content(root, dry_run=dry_run, prune=prune, force=force)
+            with self.progress_bar(root) as progress:
+                report = import_content(
+                    root, dry_run=dry_run, prune=prune, force=force, progress=progress
+                )
         except ContentInvalid as exc:
             for error in exc.errors:
                 self.stderr.write(str(error))
@@ -39,3 +45,16 @@ class Command(BaseCommand):
             self.stderr.write(self.style.WARNING(conflict))
         prefix = "Dry run, nothing written: would be " if dry_run else f"Imported {root}: "
         self.stdout.write(self.style.SUCCESS(prefix + report.summary()))
+
+    @contextmanager
+    def progress_bar(self, root):
+        """The files read so far, on a terminal; elsewhere (a log, a pipe, call_command into
+        a StringIO) only the summary line."""
+        if not self.stdout.isatty():
+            yield None
+            return
+        # The stream itself: OutputWrapper would end each of tqdm's redraws with a newline.
+        with tqdm(
+            total=count_files(root), desc="Reading", unit=" files", file=self.stdout._out
+        ) as bar:
+            yield bar.update
