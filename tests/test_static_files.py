@@ -1,21 +1,24 @@
-"""Static files as production writes them: hashed, compressed, stylesheets minified."""
+"""Static files as production writes them: hashed, compressed, stylesheets and scripts
+minified."""
 
 import gzip
 import json
 from io import StringIO
+from pathlib import Path
 
 import brotli
+import django_htmx
 from django.core.management import call_command
 
 PRODUCTION_STORAGE = "guides_site.operations.static_storage.MinifiedManifestStaticFilesStorage"
 
 
-def collect(tmp_path, settings):
+def collect(tmp_path, settings, name="css/site.css"):
     settings.STATIC_ROOT = tmp_path
     settings.STORAGES = {**settings.STORAGES, "staticfiles": {"BACKEND": PRODUCTION_STORAGE}}
     call_command("collectstatic", "--noinput", stdout=StringIO())
     manifest = json.loads((tmp_path / "staticfiles.json").read_text())["paths"]
-    return tmp_path / manifest["css/site.css"]
+    return tmp_path / manifest[name]
 
 
 def test_production_serves_the_stylesheet_without_its_comments(tmp_path, settings):
@@ -46,3 +49,21 @@ def test_the_hashed_name_stays_the_same_for_the_same_source(tmp_path, settings):
 
     assert first == second
     assert first.startswith("site.") and first != "site.css"
+
+
+def test_production_serves_our_scripts_without_their_comments(tmp_path, settings):
+    source = (settings.BASE_DIR / "static/js/site.js").read_text()
+    assert "// " in source
+
+    served = collect(tmp_path, settings, "js/site.js").read_text()
+
+    assert "//" not in served.replace("://", "")
+    assert len(served) < len(source) * 0.7
+    assert 'document.addEventListener("focusin",function loadInstantAnswers(event)' in served
+
+
+def test_a_script_shipped_minified_is_served_as_it_came(tmp_path, settings):
+    served = collect(tmp_path, settings, "django_htmx/htmx-2.min.js").read_bytes()
+    shipped = (Path(django_htmx.__file__).parent / "static/django_htmx/htmx-2.min.js").read_bytes()
+
+    assert served == shipped
