@@ -92,6 +92,13 @@ def test_a_title_match_ranks_above_a_step_match(amazon):
     assert titles("refund") == ["How to get a refund", "How to complain"]
 
 
+def test_a_summary_or_tag_match_ranks_above_a_step_match(amazon):
+    guide_with_steps(amazon, "steps", "How to complain", ["Ask for a voucher politely."])
+    guide_with_steps(amazon, "tags", "How to write in", ["Write a letter."], summary="Vouchers.")
+
+    assert titles("voucher") == ["How to write in", "How to complain"]
+
+
 def test_each_language_finds_only_its_own_guides(amazon):
     guide_with_steps(amazon, "cancel", "How to cancel Prime", ["Open Prime."])
     guide_with_steps(amazon, "cancel", "Comment résilier Prime", ["Ouvrez Prime."], language="fr")

@@ -10,6 +10,8 @@ from .index import CANDIDATES, COMPANY_SIMILARITY, GuideTable, Hit, close_names,
 # company's name counts most, then summary and tags, then the steps.
 WEIGHTS = "20.0, 5.0, 4.0, 4.0, 0.5, 0.0"  # and the language column, which does not rank
 TEXT_COLUMNS = "title company summary tags body"
+# The columns of each tier of a search, best first.
+TIERS = ("title company", "title company summary tags", TEXT_COLUMNS)
 _PUBLISHED = "g.status = 'published' AND g.language = %s"
 
 
@@ -28,20 +30,22 @@ def _title_hits(query):
     return f"({sql})", patterns
 
 
-def _match(query, *, language=False):
-    """The FTS5 query of the stems; with language=True, of the guides in the query's
-    language only (the index's language column)."""
+def _match(query, *, columns=None, word=None):
+    """The FTS5 query of the stems (or of the one at index word); with columns, of those
+    columns of the guides in the query's language only (the index's language column)."""
     stems = _stems(query)
     # Stems are letters and digits only, so quoting them is all FTS5 needs.
     quoted = [f'"{stem}"' for stem in stems]
     if query.prefix:
         quoted[-1] += "*"
+    if word is not None:
+        quoted = [quoted[word]]
     words = (" OR " if query.any_term else " ").join(quoted)
-    if not language:
+    if not columns:
         return words
-    # The words are looked for in the text columns only: "en" or a typed "e" would otherwise
+    # The words are looked for in text columns only: "en" or a typed "e" would otherwise
     # match every English guide's language column.
-    return f'language : "{query.language}" AND {{{TEXT_COLUMNS}}} : ({words})'
+    return f'language : "{query.language}" AND {{{columns}}} : ({words})'
 
 
 class SQLiteEngine(GuideTable):
@@ -104,21 +108,41 @@ class SQLiteEngine(GuideTable):
             params = [*hit_params, *params]
             capped = False
         else:
-            # The best CANDIDATES + 1 matches of the reader's language by bm25 alone (the
-            # language is a column of the index, so MATCH keeps to it), and only those are
-            # joined to their guides and ordered by title words: what each search reads
-            # besides the index does not grow with the number of guides that match.
+            # The candidates are found by FTS5 in index order, each part LIMITed before
+            # anything is ranked, and ordered by part, words in the title, then the most read:
+            # bm25 costs about 0.1 ms per match, so ranking the 10,000 guides a common word is
+            # in took a second, and no search here reads or ranks more guides as the site
+            # grows. Every word wanted: three parts, best first, every word in the title or
+            # company name, then in those, the summary or the tags, then anywhere. Any word
+            # (the widened search): a part per word, a guide scored by the rarity of the
+            # words it has (1 / how many guides have each), as bm25 would.
             hits, hit_params = _title_hits(query)
-            select = (
-                "WITH c AS MATERIALIZED (SELECT rowid AS id, "  # noqa: S608 (constant fragments only)
-                f"bm25(search_guide, {WEIGHTS}) AS r FROM search_guide "
-                "WHERE search_guide MATCH %s ORDER BY r LIMIT %s) "
-                "SELECT c.id, c.r, count(*) OVER (), (SELECT count(*) FROM c) "
-                "FROM c JOIN guides_guide g ON g.id = c.id "
-                "JOIN search_guide f ON f.rowid = c.id "
-                f"WHERE {_PUBLISHED} ORDER BY {hits} DESC, c.r, c.id"
+            if query.any_term:
+                parts = [
+                    _match(query, columns=TEXT_COLUMNS, word=n) for n in range(len(query.terms))
+                ]
+                score = (
+                    "c AS MATERIALIZED (SELECT t.id, -sum(1.0 / n.n) AS score FROM t "
+                    "JOIN (SELECT part, count(*) AS n FROM t GROUP BY part) n "
+                    "ON n.part = t.part GROUP BY t.id)"
+                )
+            else:
+                parts = [_match(query, columns=columns) for columns in TIERS]
+                score = "c AS MATERIALIZED (SELECT id, min(part) AS score FROM t GROUP BY id)"
+            found = " UNION ALL ".join(
+                f"SELECT * FROM (SELECT rowid AS id, {part} AS part FROM search_guide "  # noqa: S608 (constant fragments only)
+                f"WHERE search_guide MATCH %s LIMIT {CANDIDATES + 1})"
+                for part in range(len(parts))
             )
-            params = [_match(query, language=True), CANDIDATES + 1, query.language, *hit_params]
+            select = (
+                f"WITH t AS MATERIALIZED ({found}), {score} "  # noqa: S608 (constant fragments only)
+                f"SELECT c.id, c.score, count(*) OVER (), (SELECT count(*) FROM c) > {CANDIDATES} "
+                "OR EXISTS (SELECT 1 FROM t GROUP BY part HAVING count(*) > "
+                f"{CANDIDATES}) FROM c JOIN guides_guide g ON g.id = c.id "
+                "JOIN search_guide f ON f.rowid = c.id "
+                f"WHERE {_PUBLISHED} ORDER BY c.score, {hits} DESC, g.view_count DESC, c.id"
+            )
+            params = [*parts, query.language, *hit_params]
             capped = None
         with connection.cursor() as cursor:
             # The page and the count in one pass over the matches.
@@ -133,7 +157,7 @@ class SQLiteEngine(GuideTable):
             return [], 0, False
         total = count_rows[0][2]
         if capped is None:
-            capped = count_rows[0][3] > CANDIDATES
+            capped = bool(count_rows[0][3])
             total = min(total, CANDIDATES)
         return [Hit(row[0], -row[1]) for row in rows], total, capped
 
@@ -141,7 +165,7 @@ class SQLiteEngine(GuideTable):
         with connection.cursor() as cursor:
             cursor.execute(
                 "SELECT rowid FROM search_guide WHERE search_guide MATCH %s ORDER BY rank LIMIT %s",
-                [_match(query, language=True), limit],
+                [_match(query, columns=TEXT_COLUMNS), limit],
             )
             return [row[0] for row in cursor.fetchall()]
 
