@@ -175,3 +175,18 @@ def test_a_new_file_cannot_take_the_slug_of_an_unchanged_one(tmp_path):
         f"used by {tmp_path}/acme/g0000.md" in err.getvalue()
     )
     assert not Guide.objects.filter(title="Copy").exists()
+
+
+def test_a_large_import_leaves_the_planner_statistics_fresh(tmp_path, monkeypatch):
+    monkeypatch.setattr(importer, "ANALYZE_AFTER", 5)
+    big_tree(tmp_path, count=6)
+
+    with CaptureQueriesContext(connection) as queries:
+        run_import(tmp_path)
+        analysed = [q["sql"] for q in queries if q["sql"] == "ANALYZE"]
+        run_import(tmp_path)  # nothing written: nothing to refresh
+        analysed_again = [q["sql"] for q in queries if q["sql"] == "ANALYZE"]
+
+    expected = 1 if connection.vendor == "postgresql" else 0
+    assert len(analysed) == expected
+    assert len(analysed_again) == expected
