@@ -57,6 +57,9 @@ RETURNING = "10 steps, with cookies"
 SEARCH = "search (600 queries)"
 BUDGET = {
     "guide_throughput_share": 0.50,
+    # The embedded default is held higher: it has no server round trip to pay.
+    "guide_throughput_share_sqlite": 0.60,
+    "returning_share": 0.40,
     "guide_queries": 6,
     "guide_weight_bytes": 30 * 1024,
     "reimport_share": 0.05,
@@ -605,11 +608,22 @@ def budget_lines(results):
     first, again = results["import"], results["reimport"]
     static = results["static"]
     search_share = results["throughput"][SEARCH]["rps"] / results["throughput"]["company"]["rps"]
+    floor = BUDGET[
+        "guide_throughput_share_sqlite"
+        if results["database"] == "sqlite"
+        else "guide_throughput_share"
+    ]
+    returning = results["throughput"][RETURNING]["share"]
     return [
         (
-            f"guide page throughput (first visit) ≥ {BUDGET['guide_throughput_share']:.0%} of "
-            f"the static ceiling: {worst_guide:.0%}",
-            worst_guide >= BUDGET["guide_throughput_share"],
+            f"guide page throughput (first visit) ≥ {floor:.0%} of the static ceiling "
+            f"({results['database']}): {worst_guide:.0%}",
+            worst_guide >= floor,
+        ),
+        (
+            f"guide page for a reader with cookies ≥ {BUDGET['returning_share']:.0%} of the "
+            f"static ceiling: {returning:.0%}",
+            returning >= BUDGET["returning_share"],
         ),
         (
             f"guide page SQL queries ≤ {BUDGET['guide_queries']} (warm): {warm_guide_queries}",
