@@ -95,3 +95,17 @@ def test_a_misspelt_name_among_many_alike_finds_its_own_company():
     results = find("bench compny 12", "en")
 
     assert results.guides[0].company.name == "Bench Company 12"
+
+
+def test_drafts_do_not_take_the_places_of_published_guides():
+    company = make_company("acme", "Acme")
+    many_guides(company, MANY, "Ask for a voucher.", status=Guide.Status.DRAFT)
+    guide = make_guide(company, slug="pay", title="How to pay", steps=0)
+    Step.objects.create(guide=guide, position=1, body_md="Hand over your voucher.")
+    index.flush()
+
+    results = find("voucher", "en")
+
+    assert [guide.title for guide in results.guides] == ["How to pay"]
+    assert results.total == 1
+    assert not results.capped

@@ -4,10 +4,8 @@ minified."""
 import gzip
 import json
 from io import StringIO
-from pathlib import Path
 
 import brotli
-import django_htmx
 from django.core.management import call_command
 
 PRODUCTION_STORAGE = "guides_site.operations.static_storage.MinifiedManifestStaticFilesStorage"
@@ -63,7 +61,15 @@ def test_production_serves_our_scripts_without_their_comments(tmp_path, settings
 
 
 def test_a_script_shipped_minified_is_served_as_it_came(tmp_path, settings):
-    served = collect(tmp_path, settings, "django_htmx/htmx-2.min.js").read_bytes()
-    shipped = (Path(django_htmx.__file__).parent / "static/django_htmx/htmx-2.min.js").read_bytes()
+    shipped = "/* a vendor's build, minified its own way */\nvar a = 1;  // keep\n"
+    vendor = tmp_path / "vendor"
+    (vendor / "js").mkdir(parents=True)
+    (vendor / "js/vendor.min.js").write_text(shipped)
+    (vendor / "js/licensed.js").write_text("/*! Licence: MIT */\nvar b = 2; // note\n")
+    settings.STATICFILES_DIRS = [*settings.STATICFILES_DIRS, vendor]
+
+    served = collect(tmp_path / "root", settings, "js/vendor.min.js").read_text()
+    licensed = collect(tmp_path / "root2", settings, "js/licensed.js").read_text()
 
     assert served == shipped
+    assert licensed == "/*! Licence: MIT */var b=2;"

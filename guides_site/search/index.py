@@ -25,9 +25,10 @@ from . import text
 # name are taken as that company ("amazn return"): the least share of trigrams in common.
 COMPANY_SIMILARITY = 0.4
 BATCH = 500
-# A search orders at most this many guides, the best by the engine's first, cheap ordering,
-# so that its cost stops growing with the guides that match; a query that matches more is
-# shown as "at least 1,000 guides found" and pages through those.
+# A search orders at most this many guides of each of its parts (sqlite.py, postgres.py), found
+# in index order before anything is ranked, so that its cost stops growing with the guides
+# that match; a query that matches more is shown as "at least 1,000 guides found" and pages
+# through the first 1,000 in ranked order.
 CANDIDATES = 1000
 # PostgreSQL ranks a guide found by its steps on its whole document, read from TOAST: this
 # many at most; the others found by their steps follow them unranked.
@@ -224,6 +225,9 @@ RESULTS_CACHE_SECONDS = 60
 # Bumped by every change to the index: a shared cache (Redis) forgets old results at once;
 # each process's local-memory cache within RESULTS_CACHE_SECONDS.
 GENERATION_KEY = "search:generation"
+# Part of each kept result's key: raised when what is kept changes shape, so that a release
+# never reads what the one before it kept in a shared cache.
+RESULTS_FORMAT = 2
 
 
 def search(query, *, offset=0, limit=10):
@@ -234,7 +238,7 @@ def search(query, *, offset=0, limit=10):
         return [], 0, False, []
     generation = cache.get_or_set(GENERATION_KEY, 1, None)
     key = (
-        "search:"
+        f"search:{RESULTS_FORMAT}:"
         + hashlib.sha256(
             repr((connection.vendor, generation, query, offset, limit)).encode()
         ).hexdigest()

@@ -116,7 +116,7 @@ class PostgresEngine(GuideTable):
                 f"WHEN c.n <= {BODY_RANKED} THEN ts_rank(f.document, q.q) ELSE 0 END AS r, "
                 f"count(*) OVER (), (SELECT max(n) > {CANDIDATES} FROM c)::int "
                 "FROM c JOIN search_guide f ON f.guide_id = c.guide_id, q "
-                f"ORDER BY c.tier, c.n > {BODY_RANKED}, r DESC, c.guide_id"
+                f"ORDER BY c.tier, (c.tier = 1 AND c.n > {BODY_RANKED}), r DESC, c.guide_id"
             )
             params = [*tsparams, *params, *params]
         with connection.cursor() as cursor:

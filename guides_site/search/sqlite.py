@@ -99,7 +99,7 @@ class SQLiteEngine(GuideTable):
                 "FROM guides_guide g CROSS JOIN search_guide f ON f.rowid = g.id "
                 f"WHERE {_PUBLISHED} AND {where} AND search_guide MATCH %s"
             )
-            params = [query.language, *company_ids, _match(query)]
+            params = [query.language, *company_ids, _match(query, columns=TEXT_COLUMNS)]
             select = (
                 "SELECT id, r, count(*) OVER () FROM ("  # noqa: S608 (constant fragments only)
                 f"SELECT g.id AS id, bm25(search_guide, {WEIGHTS}) AS r, {hits} AS h {sql}"
@@ -129,9 +129,12 @@ class SQLiteEngine(GuideTable):
             else:
                 parts = [_match(query, columns=columns) for columns in TIERS]
                 score = "c AS MATERIALIZED (SELECT id, min(part) AS score FROM t GROUP BY id)"
+            # Drafts are in the index too: each match is checked against its guide (by its
+            # key, CROSS JOIN keeping the index first) before the LIMIT counts it.
             found = " UNION ALL ".join(
-                f"SELECT * FROM (SELECT rowid AS id, {part} AS part FROM search_guide "  # noqa: S608 (constant fragments only)
-                f"WHERE search_guide MATCH %s LIMIT {CANDIDATES + 1})"
+                f"SELECT * FROM (SELECT f.rowid AS id, {part} AS part FROM search_guide f "  # noqa: S608 (constant fragments only)
+                "CROSS JOIN guides_guide g ON g.id = f.rowid "
+                f"WHERE search_guide MATCH %s AND {_PUBLISHED} LIMIT {CANDIDATES + 1})"
                 for part in range(len(parts))
             )
             select = (
@@ -140,9 +143,9 @@ class SQLiteEngine(GuideTable):
                 "OR EXISTS (SELECT 1 FROM t GROUP BY part HAVING count(*) > "
                 f"{CANDIDATES}) FROM c JOIN guides_guide g ON g.id = c.id "
                 "JOIN search_guide f ON f.rowid = c.id "
-                f"WHERE {_PUBLISHED} ORDER BY c.score, {hits} DESC, g.view_count DESC, c.id"
+                f"ORDER BY c.score, {hits} DESC, g.view_count DESC, c.id"
             )
-            params = [*parts, query.language, *hit_params]
+            params = [*(p for part in parts for p in (part, query.language)), *hit_params]
             capped = None
         with connection.cursor() as cursor:
             # The page and the count in one pass over the matches.
