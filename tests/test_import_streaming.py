@@ -190,3 +190,14 @@ def test_a_large_import_leaves_the_planner_statistics_fresh(tmp_path, monkeypatc
     expected = 1 if connection.vendor == "postgresql" else 0
     assert len(analysed) == expected
     assert len(analysed_again) == expected
+
+
+def test_a_pruned_guide_leaves_its_company_page_at_once(client, tmp_path):
+    run_import(big_tree(tmp_path, count=2))
+    assert "How to claim voucher 1" in client.get("/acme/").content.decode()
+    (tmp_path / "acme/g0001.md").unlink()
+
+    run_import(tmp_path, "--prune")
+
+    assert "How to claim voucher 1" not in client.get("/acme/").content.decode()
+    assert "How to claim voucher 0" in client.get("/acme/").content.decode()

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.db import connection, transaction
-from django.db.models import prefetch_related_objects
+from django.db.models import F, prefetch_related_objects
 from django.utils.text import slugify
 
 from guides_site.contacts.models import ContactChannel
@@ -492,7 +492,11 @@ def _unpublish_removed(company_id, present):
     ]
     unpublished = 0
     for start in range(0, len(removed), BATCH):
+        # update() sends no signal: the cached pages that list these guides are refreshed
+        # here (their company's page, and each guide's own versions).
         unpublished += Guide.objects.filter(pk__in=removed[start : start + BATCH]).update(
-            status=Guide.Status.DRAFT
+            status=Guide.Status.DRAFT, cache_version=F("cache_version") + 1
         )
+    if unpublished:
+        bump_companies(pk=company_id)
     return unpublished
