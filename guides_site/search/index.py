@@ -284,6 +284,18 @@ def admin_matches(raw):
 class GuideTable:
     """What both engines do alike with their table of indexed guides, search_guide."""
 
+    @staticmethod
+    def page_and_count(select, params, limit, offset):
+        """(the rows of one page of a search, the rows to read its count from): one statement,
+        and past the last page a second one for the count alone."""
+        with connection.cursor() as cursor:
+            cursor.execute(f"{select} LIMIT %s OFFSET %s", [*params, limit, offset])
+            rows = cursor.fetchall()
+            if rows or not offset:
+                return rows, rows
+            cursor.execute(f"{select} LIMIT 1", params)
+            return [], cursor.fetchall()
+
     def indexed_count(self):
         with connection.cursor() as cursor:
             cursor.execute("SELECT count(*) FROM search_guide")

@@ -119,15 +119,7 @@ class PostgresEngine(GuideTable):
                 f"ORDER BY c.tier, (c.tier = 1 AND c.n > {BODY_RANKED}), r DESC, c.guide_id"
             )
             params = [*tsparams, *params, *params]
-        with connection.cursor() as cursor:
-            # The page and the count in one statement.
-            cursor.execute(f"{select} LIMIT %s OFFSET %s", [*params, limit, offset])
-            rows = cursor.fetchall()
-            if not rows and offset:  # past the last page: the count alone
-                cursor.execute(f"{select} LIMIT 1", params)
-                rows, count_rows = [], cursor.fetchall()
-            else:
-                count_rows = rows
+        rows, count_rows = self.page_and_count(select, params, limit, offset)
         if not count_rows:
             return [], 0, False
         # Past the cap, the count is of the candidates kept: "at least" that many.

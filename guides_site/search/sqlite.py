@@ -147,15 +147,7 @@ class SQLiteEngine(GuideTable):
             )
             params = [*(p for part in parts for p in (part, query.language)), *hit_params]
             capped = None
-        with connection.cursor() as cursor:
-            # The page and the count in one pass over the matches.
-            cursor.execute(f"{select} LIMIT %s OFFSET %s", [*params, limit, offset])
-            rows = cursor.fetchall()
-            if not rows and offset:  # past the last page: the count alone
-                cursor.execute(f"{select} LIMIT 1", params)
-                rows, count_rows = [], cursor.fetchall()
-            else:
-                count_rows = rows
+        rows, count_rows = self.page_and_count(select, params, limit, offset)
         if not count_rows:
             return [], 0, False
         total = count_rows[0][2]
