@@ -70,8 +70,8 @@ def import_content(root, *, dry_run=False, prune=False, force=False, progress=No
     Each file is written as soon as it is read and found valid; a file unchanged since the
     last import is only hashed (parser.walk_tree). After the first invalid file nothing more
     is written, but the other files are still checked; then parser.ContentInvalid, listing
-    every problem, rolls back what was written. progress, if given, is called after
-    each file read (parser.count_files says how many there are).
+    every problem, rolls back what was written. progress, if given, is called with
+    the number of files read after each (parser.count_files says how many there are).
     """
     report = ImportReport(dry_run=dry_run)
     errors = []
@@ -284,20 +284,12 @@ def _needs_update(row, doc, matches, report, force):
 
 def _sync_guides(docs, company, report, force):
     """Create or update a batch of guides of one company."""
-    rows = Guide.objects.filter(company=company).order_by()
-    # Most files of a re-import are unchanged: of their rows, only the hash is read.
-    hashes = {
-        (language, slug): content_hash
-        for language, slug, content_hash in rows.filter(
-            slug__in={d.slug for d in docs}
-        ).values_list("language", "slug", "content_hash")
+    # Files unchanged since their last import stop at the parser (UnchangedGuide); one whose
+    # row has another source path is still recognised by its hash, in _needs_update.
+    existing = {
+        (g.language, g.slug): g
+        for g in Guide.objects.filter(company=company, slug__in={d.slug for d in docs}).order_by()
     }
-    changed = [d for d in docs if hashes.get((d.language, d.slug)) != d.content_hash]
-    report.unchanged += len(docs) - len(changed)
-    if not changed:
-        return
-    docs = changed
-    existing = {(g.language, g.slug): g for g in rows.filter(slug__in={d.slug for d in docs})}
     tags = {
         t.slug: t for t in Tag.objects.filter(slug__in={slugify(n) for d in docs for n in d.tags})
     }

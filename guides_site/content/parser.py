@@ -274,7 +274,8 @@ def walk_tree(root, errors, progress=None, imported=None):
 
     Every problem found is appended to errors, and an invalid file is not yielded; nothing of
     a file is kept once it is yielded but the small keys of the duplicate checks. progress,
-    if given, is called after each file read (count_files says how many there will be).
+    if given, is called with how many files were read after each (count_files says how many
+    there will be).
     imported, if given, is called with each folder's name and returns what the last import
     wrote of it, {source path: Imported}: a file whose bytes have that hash is yielded as
     UnchangedCompany or UnchangedGuide without being parsed.
@@ -298,9 +299,8 @@ def walk_tree(root, errors, progress=None, imported=None):
         known = imported(folder.name) if imported else {}
         company = _unchanged_company(company_file, translation_files, root, known)
         if company:
-            for _ in range(1 + len(translation_files)):
-                if progress:
-                    progress()
+            if progress:
+                progress(1 + len(translation_files))
             yield company
             translations = []
         else:
@@ -311,10 +311,9 @@ def walk_tree(root, errors, progress=None, imported=None):
             ]
         if isinstance(company, CompanyDoc) and all(translations):
             company.translations = tuple(translations)
-            # One hash for the company and its translations: a change to any is a change.
-            company.content_hash = hashlib.sha256(
-                "".join([company.content_hash, *(t.content_hash for t in translations)]).encode()
-            ).hexdigest()
+            company.content_hash = _company_hash(
+                [company.content_hash, *(t.content_hash for t in translations)]
+            )
             yield company
         # Both keys of a guide start with its folder's name: duplicates are within a folder.
         duplicates = _Duplicates()
@@ -339,10 +338,7 @@ def _unchanged_company(company_file, translation_files, root, known):
     if entry is None:
         return None
     hashes = [_hash_of(path) for path in (company_file, *translation_files)]
-    if None in hashes:
-        return None
-    # As a parsed company's: its file's hash and its translations', hashed together.
-    if hashlib.sha256("".join(hashes).encode()).hexdigest() != entry.content_hash:
+    if None in hashes or _company_hash(hashes) != entry.content_hash:
         return None
     return UnchangedCompany(company_file.parent.name, str(company_file))
 
@@ -352,6 +348,11 @@ def _unchanged_guide(path, root, known):
     if entry is None or _hash_of(path) != entry.content_hash:
         return None
     return UnchangedGuide(entry.language, entry.slug, entry.translation_key, str(path))
+
+
+def _company_hash(file_hashes):
+    """One hash for a company's file and its translations': a change to any is a change."""
+    return hashlib.sha256("".join(file_hashes).encode()).hexdigest()
 
 
 def _hash_of(path):
