@@ -146,3 +146,62 @@ def test_a_guide_unpublished_a_moment_ago_is_not_shown_from_kept_results(client,
     Guide.objects.filter(pk=guides.pk).update(status=Guide.Status.DRAFT)  # no signal
 
     assert b'href="/amazon/return/"' not in client.get("/search/?q=return").content
+
+
+def test_a_search_made_again_is_served_from_the_kept_page_in_one_query(
+    client, guides, django_assert_num_queries
+):
+    first = client.get("/search/?q=return")
+
+    with django_assert_num_queries(1):
+        again = client.get("/search/?q=return")
+
+    assert _without_csrf_tokens(again.content) == _without_csrf_tokens(first.content)
+    assert b"How to <mark>return</mark> an item" in again.content
+
+
+def _without_csrf_tokens(html):
+    return re.sub(rb'"x-csrftoken": "[^"]+"', b"", html)
+
+
+def test_each_reader_of_a_kept_search_page_gets_a_csrf_token_of_their_own(guides):
+    from django.test import Client
+
+    pages = [Client().get("/search/?q=return") for _ in range(2)]
+    tokens = [re.search(rb'"x-csrftoken": "([^"]+)"', page.content).group(1) for page in pages]
+
+    assert tokens[0] != tokens[1]
+    assert all(b"csrfslot" not in page.content for page in pages)
+
+
+def test_a_guide_published_after_a_search_is_found_by_the_same_search_at_once(client, guides):
+    assert b"/amazon/exchange/" not in client.get("/search/?q=return").content
+
+    make_guide(guides.company, slug="exchange", title="How to return or exchange a gift")
+    index.flush()  # what the commit does: the test runs in a transaction
+
+    assert b'href="/amazon/exchange/"' in client.get("/search/?q=return").content
+
+
+def test_a_change_on_another_server_is_seen_through_the_index_generation(client, guides):
+    """Another server's edit reaches this one only through the database: the generation."""
+    from django.db import connection
+
+    assert b"How to <mark>return</mark> an item" in client.get("/search/?q=return").content
+    with connection.cursor() as cursor:  # what another server's edit leaves in the database
+        cursor.execute(
+            "UPDATE guides_guide SET title = 'Send back and return' WHERE id = %s", [guides.pk]
+        )
+        cursor.execute("UPDATE search_indexgeneration SET number = number + 1")
+
+    html = client.get("/search/?q=return").content.decode()
+
+    assert "How to <mark>return</mark> an item" not in html
+    assert "Send back and <mark>return</mark>" in html
+
+
+def test_a_missed_search_is_counted_each_time_even_from_the_kept_page(client, guides):
+    client.get("/search/?q=zzzqqq")
+    client.get("/search/?q=zzzqqq")
+
+    assert MissedSearch.objects.get(text="zzzqqq").count == 2

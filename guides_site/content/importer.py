@@ -489,6 +489,8 @@ def _unpublish_removed(company_id, present):
         unpublished += Guide.objects.filter(pk__in=removed[start : start + BATCH]).update(
             status=Guide.Status.DRAFT, cache_version=F("cache_version") + 1
         )
+    # And the search index's generation, so that no kept search page lists them either.
+    search_index.guides_changed(removed)
     if unpublished:
         bump_companies(pk=company_id)
     return unpublished

@@ -228,13 +228,24 @@ def _key(release, *parts):
 def cached_page(request, key_parts, render, *, release, seconds=CACHE_SECONDS):
     """A page that is the same for every reader, rendered once by render(csrf_token) and
     cached; the reader's CSRF token is filled in."""
+    return with_csrf_token(request, kept_page(key_parts, render, release=release, seconds=seconds))
+
+
+def kept_page(key_parts, render, *, release, seconds=CACHE_SECONDS, still_right=None):
+    """What render(csrf_token) gives (a page, or a dict holding one and what the view needs to
+    know of it), rendered once and cached, with a slot for the CSRF token: with_csrf_token().
+    still_right(value), if given, says whether a kept value may still be served."""
     key = _key(release, "page", *key_parts)
     # A page kept for less than a day (the home page's lists) may lag: its copy here too.
     local_seconds = None if seconds >= CACHE_SECONDS else seconds
-    html = _get(key, local_seconds)
-    if html is None:
-        html = render(CSRF_SLOT)
-        _set(key, html, seconds, local_seconds=local_seconds)
+    value = _get(key, local_seconds)
+    if value is None or (still_right and not still_right(value)):
+        value = render(CSRF_SLOT)
+        _set(key, value, seconds, local_seconds=local_seconds)
+    return value
+
+
+def with_csrf_token(request, html):
     return html.replace(CSRF_SLOT, csrf_token(request))
 
 

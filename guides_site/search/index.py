@@ -18,6 +18,7 @@ from html import unescape as unescape_entities
 
 from django.core.cache import cache
 from django.db import connection, transaction
+from django.db.models import F
 
 from . import text
 
@@ -100,11 +101,27 @@ def flush():
         pending()
 
 
+GENERATION_SQL = "SELECT number FROM search_indexgeneration WHERE id = 1"
+
+
+def generation():
+    """The index's generation (models.IndexGeneration): 0 before its first change."""
+    with connection.cursor() as cursor:
+        cursor.execute(GENERATION_SQL)
+        row = cursor.fetchone()
+    return row[0] if row else 0
+
+
 def _index_changed():
-    try:
-        cache.incr(GENERATION_KEY)
-    except ValueError:  # not there yet, or evicted
-        cache.set(GENERATION_KEY, 2, None)
+    # Raised after the index is written, in the transaction that wrote it (an import's, or
+    # the commit hook of an edit's): the row stays locked only as long as that lasts.
+    from .models import IndexGeneration
+
+    if not IndexGeneration.objects.filter(pk=1).update(number=F("number") + 1):
+        IndexGeneration.objects.bulk_create(
+            [IndexGeneration(pk=1, number=1)], ignore_conflicts=True
+        )
+        IndexGeneration.objects.filter(pk=1).update(number=F("number") + 1)
 
 
 def reindex(guide_ids):
@@ -219,15 +236,13 @@ def similarity(a, b):
     return len(ta & tb) / len(ta | tb) if ta and tb else 0.0
 
 
-# Readers search for the same things: what a query found is kept this long. Only guide ids
-# are kept; the guides are read fresh and filtered again, so an unpublished guide never shows.
+# Readers search for the same things: what a query found is kept this long, under the
+# index's generation. Only guide ids are kept; the guides are read fresh and filtered again,
+# so an unpublished guide never shows.
 RESULTS_CACHE_SECONDS = 60
-# Bumped by every change to the index: a shared cache (Redis) forgets old results at once;
-# each process's local-memory cache within RESULTS_CACHE_SECONDS.
-GENERATION_KEY = "search:generation"
 # Part of each kept result's key: raised when what is kept changes shape, so that a release
 # never reads what the one before it kept in a shared cache.
-RESULTS_FORMAT = 2
+RESULTS_FORMAT = 3
 
 
 def search(query, *, offset=0, limit=10):
@@ -236,11 +251,10 @@ def search(query, *, offset=0, limit=10):
     close to a company's name is read as that company."""
     if not query.terms:
         return [], 0, False, []
-    generation = cache.get_or_set(GENERATION_KEY, 1, None)
     key = (
         f"search:{RESULTS_FORMAT}:"
         + hashlib.sha256(
-            repr((connection.vendor, generation, query, offset, limit)).encode()
+            repr((connection.vendor, generation(), query, offset, limit)).encode()
         ).hexdigest()
     )
     found = cache.get(key)

@@ -41,3 +41,17 @@ class DismissedSearch(models.Model):
 
     def __str__(self):
         return self.text
+
+
+class IndexGeneration(models.Model):
+    """One row: a number raised by every change to the search index. Kept search pages
+    (search/views.py) are served only while it has the value they were made with, on every
+    app server, as the database is shared and a cache may not be."""
+
+    number = models.PositiveBigIntegerField(default=1)
+
+    class Meta:
+        verbose_name = _("search index generation")
+
+    def __str__(self):
+        return str(self.number)

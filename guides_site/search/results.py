@@ -1,13 +1,13 @@
 """What a search shows: guides in the reader's language with the words found marked, the
 companies named, and, when nothing is found, the closest company names."""
 
+import html
 import re
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Q
 from django.utils import timezone
-from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from guides_site.guides.models import Company, Guide
@@ -87,37 +87,40 @@ def _guides(ids, query):
         .filter(pk__in=ids)
         .select_related("company")
         .prefetch_related("company__translations")
-        .annotate(step_count=Count("steps"))
     }
     wanted = set(text._stemmer(query.language).stemWords(query.terms))
     last = query.terms[-1] if query.prefix else None
     guides = [found[i] for i in ids if i in found]
-    steps = _matching_steps(guides, query.language, wanted, last)
+    matches = _Matcher(query.language, wanted, last)
+    steps, step_counts = _matching_steps(guides, matches)
     for guide in guides:
-        guide.title_marked = mark(guide.title, query.language, wanted, last)
-        guide.summary_marked = mark(guide.summary, query.language, wanted, last)
+        guide.step_count = step_counts.get(guide.pk, 0)
+        guide.title_marked = mark(guide.title, matches)
+        guide.summary_marked = mark(guide.summary, matches)
         step = steps.get(guide.pk)
-        guide.step_excerpt = step and mark(step[1], query.language, wanted, last)
+        guide.step_excerpt = step and mark(step[1], matches)
         guide.step_position = step and step[0]
     return guides
 
 
-def _matching_steps(guides, language, wanted, last):
-    """For each guide, its first step with a word searched for, as an excerpt."""
+def _matching_steps(guides, matches):
+    """({guide id: its first step with a word searched for, as an excerpt}, {guide id: how
+    many steps it has}), from one read of their steps."""
     from guides_site.guides.models import Step
 
-    found = {}
+    found, counts = {}, {}
     rows = (
         Step.objects.filter(guide__in=guides)
         .order_by("guide_id", "position")
         .values_list("guide_id", "position", "body_html")
     )
     for guide_id, position, body_html in rows:
+        counts[guide_id] = counts.get(guide_id, 0) + 1
         if guide_id in found:
             continue
         body = index.plain(body_html)
         for match in _TOKEN.finditer(body):
-            if _matches(match.group(1), language, wanted, last):
+            if matches(match.group(1)):
                 start = max(0, match.start() - EXCERPT_CHARS // 3)
                 excerpt = body[start : start + EXCERPT_CHARS]
                 found[guide_id] = (
@@ -127,24 +130,40 @@ def _matching_steps(guides, language, wanted, last):
                     + ("…" if start + EXCERPT_CHARS < len(body) else ""),
                 )
                 break
-    return found
+    return found, counts
 
 
-def _matches(word, language, wanted, last):
-    folded = text.fold(word)
-    if last and folded.startswith(last):
-        return True
-    return bool(folded) and text._stemmer(language).stemWord(folded) in wanted
+class _Matcher:
+    """Whether a word of a guide's text is one searched for: each word folded and stemmed
+    once per search, as the same words come back in every step."""
+
+    def __init__(self, language, wanted, last):
+        self.stemmer = text._stemmer(language)
+        self.wanted = wanted
+        self.last = last
+        self.seen = {}
+
+    def __call__(self, word):
+        found = self.seen.get(word)
+        if found is None:
+            folded = text.fold(word)
+            found = bool(folded) and (
+                bool(self.last and folded.startswith(self.last))
+                or self.stemmer.stemWord(folded) in self.wanted
+            )
+            self.seen[word] = found
+        return found
 
 
-def mark(plain, language, wanted, last):
-    """The text, escaped, with the words searched for in <mark>."""
-    parts = []
-    for i, part in enumerate(_TOKEN.split(plain)):
-        if i % 2 and _matches(part, language, wanted, last):
-            parts.append(f"<mark>{escape(part)}</mark>")
-        else:
-            parts.append(escape(part))
+def mark(plain, matches):
+    """The text, escaped, with the words searched for (matches(word)) in <mark>."""
+    parts, done = [], 0
+    for match in _TOKEN.finditer(plain):
+        if matches(match.group(1)):
+            parts += [html.escape(plain[done : match.start()]), "<mark>"]
+            parts += [html.escape(match.group(1)), "</mark>"]
+            done = match.end()
+    parts.append(html.escape(plain[done:]))
     return mark_safe("".join(parts))  # noqa: S308 every part is escaped above
 
 

@@ -1,20 +1,20 @@
 import hashlib
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import connection
-from django.http import Http404, HttpResponseBadRequest
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import translate_url
 from django.utils.http import urlencode
-from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
+from guides_site.guides import page_cache
 from guides_site.guides.models import Guide
+from guides_site.guides.release import release_id
 
 from . import answers, index, text
 from . import results as search_results
@@ -22,6 +22,7 @@ from . import results as search_results
 # The form's id: htmx names it in HX-Trigger when the reader submits (Enter), and the field's
 # id while they type; only a submitted search that finds nothing is counted as a miss.
 FORM_ID = "search-form"
+RELEASE = release_id()
 
 
 def _refusal(request, message):
@@ -50,62 +51,87 @@ def search(request):
         return _refusal(request, _("That page of results does not exist."))
     language = get_language()
     typing = bool(request.htmx) and request.htmx.trigger != FORM_ID
-    listed = _listed(request, raw, language, page, typing)
-    if listed["total"] and page > listed["pages"]:
+    kept = _kept_search_page(request, raw, language, page, typing)
+    if kept["total"] and page > kept["pages"]:
         raise Http404("No such page of results.")
-    if raw.strip() and not listed["total"] and not typing:
+    if raw.strip() and not kept["total"] and not typing:
         search_results.record_miss(raw, language)
-    context = {
-        "results": listed,
-        "q": raw,
-        "language_links": [
-            (code, translate_url(request.path, code) + (f"?{urlencode({'q': raw})}" if raw else ""))
-            for code, _name in settings.LANGUAGES
-        ],
-        "form_id": FORM_ID,
-    }
-    if request.htmx:
-        return render(request, "search/_results.html", context)
-    return render(request, "search/search.html", context)
+    return HttpResponse(page_cache.with_csrf_token(request, kept["html"]))
 
 
-def _listed(request, raw, language, page, typing):
-    """The results, rendered, and kept a minute for the next reader who searches the same:
-    kept results are used only while every guide in them is still published."""
-    generation = cache.get_or_set(index.GENERATION_KEY, 1, None)
-    key = (
-        "search-page:"
-        + hashlib.sha256(
-            repr((connection.vendor, generation, raw, language, page, typing)).encode()
-        ).hexdigest()
-    )
-    kept = cache.get(key)
-    if kept and (
-        not kept["ids"]
-        or Guide.objects.published().filter(pk__in=kept["ids"]).count() == len(kept["ids"])
-    ):
-        return kept
-    found = search_results.find(raw, language, page=page, prefix=typing)
-    html = render_to_string(
-        "search/_list.html",
-        {
+# A kept search page is served while the index has the generation it was made with and the
+# guides it shows are all still published (this is also what keeps out one unpublished by a
+# bulk update, which the index does not hear of); what changes without either, the order by
+# readership and the share found helpful, may lag this long.
+SEARCH_PAGE_SECONDS = 300
+
+
+def _kept_search_page(request, raw, language, page, typing):
+    """The search page (or, for htmx, its results fragment) with a slot for the reader's CSRF
+    token, and what the view needs to know of it: rendered once per query, then kept."""
+    htmx = bool(request.htmx)
+
+    def render_page(csrf_token):
+        generation = index.generation()
+        found = search_results.find(raw, language, page=page, prefix=typing)
+        results = {"total": found.total, "pages": found.pages}
+        context = {
             "results": found,
             "q": raw,
             "previous_query": urlencode({"q": raw, "page": page - 1}),
             "next_query": urlencode({"q": raw, "page": page + 1}),
-        },
-        request,
+            "language_links": [
+                (
+                    code,
+                    translate_url(request.path, code)
+                    + (f"?{urlencode({'q': raw})}" if raw else ""),
+                )
+                for code, _name in settings.LANGUAGES
+            ],
+            "form_id": FORM_ID,
+            "csrf_token": csrf_token,
+        }
+        template = "search/_results.html" if htmx else "search/search.html"
+        return {
+            **results,
+            "generation": generation,
+            "ids": [guide.pk for guide in found.guides],
+            "html": render_to_string(template, context, request),
+        }
+
+    return page_cache.kept_page(
+        [
+            "search",
+            hashlib.sha256(raw.encode()).hexdigest(),
+            language,
+            page,
+            typing,
+            htmx,
+        ],
+        render_page,
+        release=RELEASE,
+        seconds=SEARCH_PAGE_SECONDS,
+        still_right=_still_right,
     )
-    kept = {
-        "total": found.total,
-        "capped": found.capped,
-        "page": found.page,
-        "pages": found.pages,
-        "ids": [guide.pk for guide in found.guides],
-        "html": mark_safe(html),  # noqa: S308 rendered by our template, escaped there
-    }
-    cache.set(key, kept, index.RESULTS_CACHE_SECONDS)
-    return kept
+
+
+def _still_right(kept):
+    """Whether the index has not changed since the page was made, and every guide it shows is
+    still published: one query."""
+    ids = kept["ids"]
+    marks = ", ".join(["%s"] * len(ids))
+    published = (
+        f"SELECT count(*) FROM {Guide._meta.db_table} WHERE status = %s AND id IN ({marks})"  # noqa: S608 (no outside text)
+        if ids
+        else "SELECT 0"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT ({index.GENERATION_SQL}), ({published})",  # noqa: S608 (no outside text)
+            [Guide.Status.PUBLISHED.value, *ids] if ids else [],
+        )
+        generation, shown = cursor.fetchone()
+    return (generation or 0) == kept["generation"] and shown == len(ids)
 
 
 # A question is at most this long (questions/forms.py); what is longer is no question.
