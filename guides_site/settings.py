@@ -159,7 +159,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "guides_site.operations.middleware.RequestBodyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "guides_site.guides.middleware.FirstVisitMiddleware",
+    "guides_site.guides.middleware.GuidePageMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "guides_site.guides.middleware.AdminLanguageMiddleware",

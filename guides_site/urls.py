@@ -4,7 +4,7 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.views.decorators.cache import cache_page
 
-from guides_site.guides import directory, views
+from guides_site.guides import directory, feedback_views, views
 from guides_site.guides.sitemaps import sitemap_index, sitemaps
 from guides_site.questions import views as questions
 from guides_site.search import views as search
@@ -36,9 +36,9 @@ urlpatterns += i18n_patterns(
     path("<slug:company>/contacts/", include("guides_site.contacts.urls")),
     path(guide, views.guide, name="guide"),
     path(guide + "step/<int:position>/", views.walkthrough, name="walkthrough"),
-    path(guide + "step/<int:position>/answer/", views.step_answer, name="step_answer"),
-    path(guide + "vote/", views.vote, name="vote"),
-    path(guide + "vote/feedback/", views.vote_feedback, name="vote_feedback"),
+    path(guide + "step/<int:position>/answer/", feedback_views.step_answer, name="step_answer"),
+    path(guide + "vote/", feedback_views.vote, name="vote"),
+    path(guide + "vote/feedback/", feedback_views.vote_feedback, name="vote_feedback"),
     path(guide + "ask/", questions.ask, name="ask"),
     prefix_default_language=False,
 )

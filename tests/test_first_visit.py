@@ -1,12 +1,13 @@
-"""A reader without cookies gets the guide page ahead of most middleware (FirstVisitMiddleware):
-the same page, headers and CSRF protection as through the whole stack, never a stale one."""
+"""A reader without cookies, or with only the CSRF cookie and their visitor id, gets the guide
+page ahead of most middleware (GuidePageMiddleware): the same page, headers and CSRF
+protection as through the whole stack, never a stale one."""
 
 import re
 
 import pytest
 from django.test import Client
 
-from guides_site.guides import view_counts, views
+from guides_site.guides import guide_page, page_cache, view_counts
 from guides_site.guides.models import Guide, Step, Vote
 
 from .factories import add_votes, make_guide, visit
@@ -20,16 +21,19 @@ HTMX_TOKEN = re.compile(r'"x-csrftoken": "([^"]+)"')
 
 @pytest.fixture
 def fast_path(monkeypatch):
-    """Records, for each request, whether the first-visit path answered it."""
+    """Records, for each request that found a page kept at its address, whether the kept
+    page answered it."""
     answered = []
-    original = views.first_visit_guide_page
+    original = guide_page.kept_response
 
-    def recorded(request, kept):
-        response = original(request, kept)
-        answered.append(response is not None)
+    def recorded(request):
+        kept = page_cache.first_visit_page(request, release=guide_page.RELEASE)
+        response = original(request)
+        if kept is not None:
+            answered.append(response is not None)
         return response
 
-    monkeypatch.setattr(views, "first_visit_guide_page", recorded)
+    monkeypatch.setattr(guide_page, "kept_response", recorded)
     return answered
 
 
@@ -135,17 +139,95 @@ def test_a_french_page_is_served_in_french(fast_path):
     assert "Consulté 102 fois" in response.content.decode()
 
 
-def test_readers_with_cookies_queries_or_htmx_go_through_the_whole_stack(fast_path):
+def test_other_cookies_queries_or_htmx_go_through_the_whole_stack(fast_path, admin_client):
     make_guide()
     new_reader()
-    voter = visit(Client(), GUIDE)
-    voter.post(GUIDE + "vote/", {"helpful": "yes"})
+    reader = visit(Client(), GUIDE)
+    reader.cookies["django_language"] = "fr"
 
-    assert "Thanks, and please share!" in voter.get(GUIDE).content.decode()
+    assert reader.get(GUIDE).status_code == 200
+    assert admin_client.get(GUIDE).status_code == 200  # an editor's session
     assert new_reader(GUIDE + "?utm_source=search").status_code == 200
     assert new_reader(hx_request="true").status_code == 200
     assert Client().head(GUIDE).status_code == 200
-    assert fast_path == [True]  # the voter's own first page view, without cookies
+    assert fast_path == [True]  # the reader's own first page view, without cookies
+
+
+def test_a_returning_reader_gets_the_page_and_headers_the_whole_stack_gives(fast_path, settings):
+    make_guide()
+    reader = visit(Client(enforce_csrf_checks=True), GUIDE)
+    served_early = reader.get(GUIDE)
+    settings.MIDDLEWARE = [m for m in settings.MIDDLEWARE if not m.endswith("GuidePageMiddleware")]
+    same_reader = Client(enforce_csrf_checks=True)  # a client loads the middleware once
+    same_reader.cookies = reader.cookies
+    through_the_stack = same_reader.get(GUIDE)
+
+    assert fast_path == [True]
+    assert without_reader_parts(served_early) == without_reader_parts(through_the_stack)
+    assert served_early["ETag"] == through_the_stack["ETag"]
+    assert served_early.cookies["csrftoken"].value == through_the_stack.cookies["csrftoken"].value
+    assert int(served_early["Content-Length"]) == len(served_early.content)
+
+
+def test_a_returning_reader_keeps_their_csrf_secret_and_visitor_id_and_can_vote(fast_path):
+    make_guide()
+    reader = visit(Client(enforce_csrf_checks=True), GUIDE)
+    secret, visitor = reader.cookies["csrftoken"].value, reader.cookies["visitor"].value
+    page = reader.get(GUIDE)
+    token = TOKEN.search(page.content.decode()).group(1)
+
+    assert fast_path == [True]
+    assert page.cookies["csrftoken"].value == secret  # renewed, as Django does
+    assert "visitor" not in page.cookies
+    assert (
+        reader.post(GUIDE + "vote/", {"helpful": "yes", "csrfmiddlewaretoken": token}).status_code
+        == 302
+    )
+    assert list(Vote.objects.values_list("helpful", "visitor")) == [
+        (True, Vote.objects.get().visitor)
+    ]
+    assert reader.cookies["visitor"].value == visitor
+
+
+def test_a_reader_who_voted_sees_their_own_vote_box_from_the_cached_parts(fast_path):
+    make_guide()
+    voter = visit(Client(), GUIDE)
+    voter.post(GUIDE + "vote/", {"helpful": "yes"})
+    pages = [voter.get(GUIDE).content.decode() for _ in range(2)]
+
+    assert fast_path == [False, True]  # their vote box was not cached yet, then it was
+    assert all("Thanks, and please share!" in page for page in pages)
+    assert "Thanks, and please share!" not in new_reader().content.decode()
+
+
+def test_a_new_vote_or_an_edit_shows_at_once_to_a_returning_reader(fast_path):
+    guide = make_guide()
+    reader = visit(Client(), GUIDE)
+    reader.get(GUIDE)
+    add_votes(guide, yes=3, no=1)
+    assert "4 readers answered" in reader.get(GUIDE).content.decode()
+
+    step = guide.steps.get(position=1)
+    step.body_md = "Open the **new** billing page."
+    step.save()
+    assert "Open the <strong>new</strong> billing page." in reader.get(GUIDE).content.decode()
+    assert fast_path == [True, False, False]
+
+
+def test_a_malformed_csrf_cookie_is_replaced_as_django_does(fast_path):
+    make_guide()
+    new_reader()
+    reader = Client(enforce_csrf_checks=True)
+    reader.cookies["csrftoken"] = "not a token"
+    page = reader.get(GUIDE)
+    token = TOKEN.search(page.content.decode()).group(1)
+
+    assert fast_path == [True]
+    assert page.cookies["csrftoken"].value != "not a token"
+    assert (
+        reader.post(GUIDE + "vote/", {"helpful": "yes", "csrfmiddlewaretoken": token}).status_code
+        == 302
+    )
 
 
 def test_each_new_reader_is_given_a_visitor_id_of_their_own_and_can_vote(fast_path):

@@ -30,6 +30,7 @@ from guides_site.questions.masking import mask_personal_data
 from guides_site.search import index as search_index
 
 from .funnel import guide_funnel, stuck_first
+from .guide_page import full_guide_page_context
 from .models import (
     Company,
     CompanyTranslation,
@@ -41,7 +42,6 @@ from .models import (
     Vote,
     VoteReset,
 )
-from .views import full_guide_page_context
 
 NEWEST_COMMENTS = 10
 # What the filters and the date hierarchy add to a field's path in a changelist's address.

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.middleware.csrf import CsrfViewMiddleware
 from django.utils import translation
 
-from . import page_cache, views
+from . import guide_page
 
 
 class AdminLanguageMiddleware:
@@ -36,18 +36,21 @@ class PermissionsPolicyMiddleware:
         return response
 
 
-class FirstVisitMiddleware:
-    """Serve a guide page to a reader without any cookie ahead of the rest of the middleware.
+class GuidePageMiddleware:
+    """Serve a guide page to a reader without cookies, or with only the CSRF cookie and their
+    visitor id, ahead of the rest of the middleware.
 
     Most readers arrive from a search, with no cookie, and every such reader gets the same
-    guide page but for a new CSRF token. Past WhiteNoise, the rest of the middleware costs as
-    much as serving that cached page (bench/README.md). So, placed right after WhiteNoise,
-    this serves the page, with its headers, as the whole stack gave it to the previous such
-    reader at this address, with this reader's view count and CSRF token filled in, and lets
-    CsrfViewMiddleware give the reader a CSRF cookie. Any other request, or a guide changed
-    or voted on since, goes through the whole stack, and the page it gives a reader without
-    cookies is kept. This holds only while nothing else in that page or its headers differs
-    between such readers: a CSP nonce, say, would have to be filled in here too.
+    guide page but for a new CSRF token; a returning reader differs only in their CSRF secret,
+    visitor id and vote. Past WhiteNoise, the rest of the middleware costs as much as serving
+    that cached page (bench/README.md). So, placed right after WhiteNoise, this serves the
+    page, with the headers the whole stack gave the last new reader at this address, with this
+    reader's vote box, view count and CSRF token filled in (guide_page.kept_response), and
+    lets CsrfViewMiddleware read and set the reader's CSRF cookie as it does for every page.
+    Any other request, or a guide changed or voted on since, goes through the whole stack, and
+    the page it gives a reader without cookies is kept. This holds only while nothing else in
+    that page or its headers differs between such readers: a CSP nonce, say, would have to be
+    filled in here too.
     """
 
     def __init__(self, get_response):
@@ -55,28 +58,13 @@ class FirstVisitMiddleware:
         self.csrf = CsrfViewMiddleware(get_response)
 
     def __call__(self, request):
-        if not _is_first_visit(request):
+        if not guide_page.may_be_kept(request):
             return self.get_response(request)
         request.get_host()  # a Host this site doesn't serve is refused here as anywhere
-        kept = page_cache.first_visit_page(request, release=views.RELEASE)
-        if kept:
-            response = views.first_visit_guide_page(request, kept)
-            if response:
-                return self.csrf.process_response(request, response)
+        self.csrf.process_request(request)
+        response = guide_page.kept_response(request)
+        if response is not None:
+            return self.csrf.process_response(request, response)
         response = self.get_response(request)
-        page = getattr(response, "first_visit_page", None)
-        if page and response.status_code == 200:
-            page_cache.keep_first_visit_page(request, response, **page, release=views.RELEASE)
+        guide_page.keep(request, response)
         return response
-
-
-def _is_first_visit(request):
-    """A plain GET from a reader without cookies: not from htmx, not conditional."""
-    return (
-        request.method == "GET"
-        and not request.COOKIES
-        and not request.META.get("QUERY_STRING")
-        and "HTTP_HX_REQUEST" not in request.META
-        and "HTTP_IF_NONE_MATCH" not in request.META
-        and "HTTP_IF_MODIFIED_SINCE" not in request.META
-    )

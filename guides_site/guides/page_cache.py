@@ -8,9 +8,9 @@ count), the view count and the CSRF token. Filling the slots is plain string rep
 The versions come from the guide row that every view reads anyway, so every app server and
 worker sees a change at once.
 
-For readers without cookies, the page is also kept whole, headers included, by address
-(FirstVisitPage, served by middleware.FirstVisitMiddleware), and only served while the guide
-still has the versions and vote counts it was made with.
+The page a reader without cookies gets is also kept whole, headers included, by address
+(FirstVisitPage), and served (guide_page.kept_response, from middleware.GuidePageMiddleware)
+only while the guide still has the versions and vote counts it was made with.
 """
 
 import functools
@@ -325,7 +325,7 @@ def keep_first_visit_page(request, response, *, company, guide, language, state,
     headers = {k: v for k, v in response.items() if k.lower() != "content-length"}
     parts = tuple(_SLOTS.split(page.encode()))
     kept = FirstVisitPage(company, guide, language, state, headers, parts)
-    # Kept by address, not by version: first_visit_guide_page serves it only while the guide
+    # Kept by address, not by version: guide_page.kept_response serves it only while the guide
     # still has the versions and votes it was made with, so a copy here is as safe.
     _set(_first_visit_key(request, release), kept, CACHE_SECONDS)
 

@@ -24,7 +24,7 @@ SAFE_REQUEST_ID = re.compile(r"[A-Za-z0-9._:=+/-]{1,64}")
 class RequestIDMiddleware(log_request_id.RequestIDMiddleware):
     """django-log-request-id's middleware, given a new id in place of an unsafe incoming one.
 
-    It must come before FirstVisitMiddleware, which replays the headers of a kept page: each
+    It must come before GuidePageMiddleware, which replays the headers of a kept page: each
     response gets its own request's id.
     """
 

@@ -13,13 +13,8 @@ from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
-from guides_site.guides.views import (
-    full_guide_page_context,
-    get_guide,
-    refused_page,
-    slow_down,
-    visitor_vote,
-)
+from guides_site.guides.feedback_views import refused_page, slow_down
+from guides_site.guides.guide_page import full_guide_page_context, get_guide, visitor_vote
 from guides_site.guides.visitors import ensure_visitor_id, remember_visitor
 from guides_site.limits import ratelimit
 from guides_site.limits.views import minutes_to_wait
