@@ -53,3 +53,19 @@ def test_the_guide_list_does_not_count_every_guide_when_searching(editor, guides
     response = editor.get("/admin/guides/guide/", {"q": "ombudsman"})
 
     assert response.context["cl"].show_full_result_count is False
+
+
+def test_when_more_guides_match_than_are_listed_those_named_by_the_words_come_first(
+    editor, monkeypatch
+):
+    company = make_company()
+    for number in range(3):
+        guide = make_guide(company, slug=f"step-{number}", title=f"Guide {number}", steps=0)
+        Step.objects.create(guide=guide, position=1, body_md="Ask for a chargeback.")
+    make_guide(company, slug="disputes", title="How to ask for a chargeback")
+    index.flush()
+    monkeypatch.setattr(index, "ADMIN_MATCHES", 2)
+
+    assert "How to ask for a chargeback" in listed(
+        editor.get("/admin/guides/guide/", {"q": "chargeback"})
+    )

@@ -128,16 +128,21 @@ class PostgresEngine(GuideTable):
         return [Hit(row[0], row[1]) for row in rows], total, capped
 
     def matching_ids(self, query, limit):
+        # Those with the words in the title, company name, summary or tags (head) first, then
+        # any others, unranked: the admin orders its list itself, and ranking every match
+        # read each one's whole document.
         tsquery, params = self._tsquery(query)
+        parts = " UNION ALL ".join(
+            f"(SELECT f.guide_id, {part} AS part FROM search_guide f "  # noqa: S608 (constant fragments only)
+            f"JOIN guides_guide g ON g.id = f.guide_id, {tsquery} q "
+            f"WHERE f.{column} @@ q AND g.language = %s LIMIT %s)"
+            for part, column in enumerate(("head", "document"))
+        )
         with connection.cursor() as cursor:
-            sql = (
-                "SELECT f.guide_id FROM search_guide f JOIN guides_guide g ON g.id = f.guide_id, "  # noqa: S608 (constant fragments only)
-                f"{tsquery} q WHERE f.document @@ q AND g.language = %s "
-                "ORDER BY ts_rank(f.document, q) DESC LIMIT %s"
-            )
             cursor.execute(
-                sql,
-                [*params, query.language, limit],
+                f"SELECT guide_id FROM ({parts}) t GROUP BY guide_id "  # noqa: S608 (constant fragments only)
+                "ORDER BY min(part), guide_id LIMIT %s",
+                [*params, query.language, limit, *params, query.language, limit, limit],
             )
             return [row[0] for row in cursor.fetchall()]
 

@@ -157,10 +157,24 @@ class SQLiteEngine(GuideTable):
         return [Hit(row[0], -row[1]) for row in rows], total, capped
 
     def matching_ids(self, query, limit):
+        # Those with the words in the title or the company's name first, then any others,
+        # each in index order: the admin orders its list itself, and ranking every match
+        # (bm25) took 0.4 s for a common word at 20,000 guides.
+        parts = " UNION ALL ".join(
+            f"SELECT * FROM (SELECT rowid AS id, {part} AS part FROM search_guide "  # noqa: S608 (constant fragments only)
+            "WHERE search_guide MATCH %s LIMIT %s)"
+            for part in range(2)
+        )
         with connection.cursor() as cursor:
             cursor.execute(
-                "SELECT rowid FROM search_guide WHERE search_guide MATCH %s ORDER BY rank LIMIT %s",
-                [_match(query, columns=TEXT_COLUMNS), limit],
+                f"SELECT id FROM ({parts}) GROUP BY id ORDER BY min(part), id LIMIT %s",  # noqa: S608 (constant fragments only)
+                [
+                    _match(query, columns=TIERS[0]),
+                    limit,
+                    _match(query, columns=TEXT_COLUMNS),
+                    limit,
+                    limit,
+                ],
             )
             return [row[0] for row in cursor.fetchall()]
 
