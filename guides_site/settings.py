@@ -285,6 +285,9 @@ else:
 # Each process keeps copies of the cached pages it serves (page_cache.LocalCopies), up to
 # this many bytes: 32 MiB holds about 150 long guides, as shell and first-visit page.
 PAGE_COPIES_MAX_BYTES = env_int("PAGE_COPIES_MAX_BYTES", 32 * 1024 * 1024)
+# And of search pages, apart (search/views.py): 16 MiB holds about 1,000 of them (16 KB each),
+# the distinct searches of a busy few minutes.
+SEARCH_COPIES_MAX_BYTES = env_int("SEARCH_COPIES_MAX_BYTES", 16 * 1024 * 1024)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

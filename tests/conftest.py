@@ -20,16 +20,18 @@ CHROMIUM_ARGS = [
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
-    """Each test starts with empty caches: the shared one and this process's page copies."""
+    """Each test starts with empty caches: the shared one and this process's page and search
+    page copies."""
     from django.core.cache import cache
 
     from guides_site.guides.page_cache import local_copies
+    from guides_site.search.views import search_copies
 
-    cache.clear()
-    local_copies.clear()
+    for copies in (cache, local_copies, search_copies):
+        copies.clear()
     yield
-    cache.clear()
-    local_copies.clear()
+    for copies in (cache, local_copies, search_copies):
+        copies.clear()
 
 
 @pytest.fixture(autouse=True)

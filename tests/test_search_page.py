@@ -205,3 +205,18 @@ def test_a_missed_search_is_counted_each_time_even_from_the_kept_page(client, gu
     client.get("/search/?q=zzzqqq")
 
     assert MissedSearch.objects.get(text="zzzqqq").count == 2
+
+
+def test_search_pages_are_kept_apart_and_never_push_out_a_guide_page(client, guides):
+    from guides_site.guides.page_cache import local_copies
+    from guides_site.search.views import search_copies
+
+    client.get("/amazon/return/")
+    guide_pages = set(local_copies._entries)
+    assert guide_pages
+    for number in range(30):
+        client.get(f"/search/?q=return+{number}")
+
+    assert guide_pages <= set(local_copies._entries)
+    assert not any(":search:" in key for key in local_copies._entries)
+    assert len(search_copies._entries) == 30

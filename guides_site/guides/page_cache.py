@@ -133,20 +133,20 @@ def _size(value):
 local_copies = LocalCopies(settings.PAGE_COPIES_MAX_BYTES)
 
 
-def _get(key, local_seconds=None):
+def _get(key, local_seconds=None, copies=local_copies):
     """A cached entry: this process's copy, else the shared cache's (then kept here, for
     local_seconds if the entry may lag)."""
-    value = local_copies.get(key)
+    value = copies.get(key)
     if value is None:
         value = cache.get(key)
         if value is not None:
-            local_copies.set(key, value, local_seconds)
+            copies.set(key, value, local_seconds)
     return value
 
 
-def _set(key, value, seconds, *, local_seconds=None):
+def _set(key, value, seconds, *, local_seconds=None, copies=local_copies):
     cache.set(key, value, seconds)
-    local_copies.set(key, value, local_seconds)
+    copies.set(key, value, local_seconds)
 
 
 class ReaderVote(NamedTuple):
@@ -231,17 +231,20 @@ def cached_page(request, key_parts, render, *, release, seconds=CACHE_SECONDS):
     return with_csrf_token(request, kept_page(key_parts, render, release=release, seconds=seconds))
 
 
-def kept_page(key_parts, render, *, release, seconds=CACHE_SECONDS, still_right=None):
+def kept_page(
+    key_parts, render, *, release, seconds=CACHE_SECONDS, still_right=None, copies=local_copies
+):
     """What render(csrf_token) gives (a page, or a dict holding one and what the view needs to
     know of it), rendered once and cached, with a slot for the CSRF token: with_csrf_token().
-    still_right(value), if given, says whether a kept value may still be served."""
+    still_right(value), if given, says whether a kept value may still be served; copies, the
+    LocalCopies that keep it in this process."""
     key = _key(release, "page", *key_parts)
     # A page kept for less than a day (the home page's lists) may lag: its copy here too.
     local_seconds = None if seconds >= CACHE_SECONDS else seconds
-    value = _get(key, local_seconds)
+    value = _get(key, local_seconds, copies)
     if value is None or (still_right and not still_right(value)):
         value = render(CSRF_SLOT)
-        _set(key, value, seconds, local_seconds=local_seconds)
+        _set(key, value, seconds, local_seconds=local_seconds, copies=copies)
     return value
 
 

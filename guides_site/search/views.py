@@ -64,6 +64,10 @@ def search(request):
 # bulk update, which the index does not hear of); what changes without either, the order by
 # readership and the share found helpful, may lag this long.
 SEARCH_PAGE_SECONDS = 300
+# Kept apart from the guide pages' copies, within a bound of their own: readers' searches,
+# and the words being typed, are many and each kept once, and must not push out the guide
+# pages most readers come for.
+search_copies = page_cache.LocalCopies(settings.SEARCH_COPIES_MAX_BYTES)
 
 
 def _kept_search_page(request, raw, language, page, typing):
@@ -112,6 +116,7 @@ def _kept_search_page(request, raw, language, page, typing):
         release=RELEASE,
         seconds=SEARCH_PAGE_SECONDS,
         still_right=_still_right,
+        copies=search_copies,
     )
 
 
