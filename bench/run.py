@@ -91,6 +91,7 @@ def production_env(workdir):
     )
     if not env.get("DATABASE_URL"):
         env["SQLITE_PATH"] = str(workdir / "bench.sqlite3")
+    env["SEARCH_PAGES_DIR"] = str(workdir / "search-pages")
     return env
 
 
@@ -191,10 +192,13 @@ def csrf_pair(server, path):
     """The cookies a page gives a new reader (CSRF and visitor), as one Cookie header, and
     the CSRF token that goes with them, as a browser would have them."""
     status, headers, body = server.get(path)
-    cookie = "; ".join(
-        re.search(rf"{name}=([^;]+)", headers.get("Set-Cookie", "")).group(0)
+    found = {
+        name: re.search(rf"{name}=([^;]+)", headers.get("Set-Cookie", ""))
         for name in ("csrftoken", "visitor")
-    )
+    }
+    if not all(found.values()):
+        raise RuntimeError(f"{path} gave a new reader {status} without its cookies: {headers}")
+    cookie = "; ".join(match.group(0) for match in found.values())
     token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', body).group(1).decode()
     return cookie, token
 
@@ -502,6 +506,12 @@ def main():
             search_mix = search_queries(args.guides)
             search_script = write_search_script(workdir, search_mix) if use_wrk else None
             targets[SEARCH] = (search_mix[0], {})
+            # Like every page above, measured warm: each search of the mix made once before
+            # (a search is kept whole once made, search/views.py). What a search nobody made
+            # before costs is the "search, new queries" line, after the rounds.
+            print(f"Making each of the {len(search_mix)} searches once…", flush=True)
+            for path in search_mix:
+                server.get(path)
             runs = {name: [] for name in targets}
             # Rounds interleave the targets, so that a change in the machine's load hits
             # them all alike; each share of the ceiling compares runs of the same round.
@@ -667,7 +677,7 @@ def budget_lines(results):
             all(static.values()) and len(static) == 4,
         ),
         (
-            f"search at {results['guides']:,} guides: throughput ≥ "
+            f"search at {results['guides']:,} guides (each search made once before): throughput ≥ "
             f"{BUDGET['search_share_of_company']:.0%} of the company page's: {search_share:.0%}",
             search_share >= BUDGET["search_share_of_company"],
         ),

@@ -279,8 +279,20 @@ if REDIS_URL:
     }
     DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
     DJANGO_REDIS_LOGGER = "guides_site.cache"
+    CACHES["search"] = CACHES["default"]
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        # Search pages, kept once made (search/views.py), are shared by the processes of the
+        # machine in files, so that a search is made once, not once per worker: a search
+        # costs ten to thirty times what serving a kept page does. In a folder of the site's
+        # own, as the files are pickles.
+        "search": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": env_str("SEARCH_PAGES_DIR", str(BASE_DIR / "search-pages")),
+            "OPTIONS": {"MAX_ENTRIES": 2000},
+        },
+    }
 
 # Each process keeps copies of the cached pages it serves (page_cache.LocalCopies), up to
 # this many bytes: 32 MiB holds about 150 long guides, as shell and first-visit page.

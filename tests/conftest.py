@@ -20,17 +20,18 @@ CHROMIUM_ARGS = [
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
-    """Each test starts with empty caches: the shared one and this process's page and search
+    """Each test starts with empty caches: the shared ones and this process's page and search
     page copies."""
-    from django.core.cache import cache
+    from django.core.cache import caches
 
     from guides_site.guides.page_cache import local_copies
     from guides_site.search.views import search_copies
 
-    for copies in (cache, local_copies, search_copies):
+    kept = (caches["default"], caches["search"], local_copies, search_copies)
+    for copies in kept:
         copies.clear()
     yield
-    for copies in (cache, local_copies, search_copies):
+    for copies in kept:
         copies.clear()
 
 

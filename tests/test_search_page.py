@@ -220,3 +220,17 @@ def test_search_pages_are_kept_apart_and_never_push_out_a_guide_page(client, gui
     assert guide_pages <= set(local_copies._entries)
     assert not any(":search:" in key for key in local_copies._entries)
     assert len(search_copies._entries) == 30
+
+
+def test_another_process_of_the_machine_serves_a_search_made_once_from_the_shared_cache(
+    client, guides, django_assert_num_queries
+):
+    from guides_site.search.views import search_copies
+
+    client.get("/search/?q=return")
+    search_copies.clear()  # what another worker, with copies of its own, has
+
+    with django_assert_num_queries(1):
+        again = client.get("/search/?q=return")
+
+    assert b"How to <mark>return</mark> an item" in again.content

@@ -133,19 +133,19 @@ def _size(value):
 local_copies = LocalCopies(settings.PAGE_COPIES_MAX_BYTES)
 
 
-def _get(key, local_seconds=None, copies=local_copies):
+def _get(key, local_seconds=None, copies=local_copies, shared=cache):
     """A cached entry: this process's copy, else the shared cache's (then kept here, for
     local_seconds if the entry may lag)."""
     value = copies.get(key)
     if value is None:
-        value = cache.get(key)
+        value = shared.get(key)
         if value is not None:
             copies.set(key, value, local_seconds)
     return value
 
 
-def _set(key, value, seconds, *, local_seconds=None, copies=local_copies):
-    cache.set(key, value, seconds)
+def _set(key, value, seconds, *, local_seconds=None, copies=local_copies, shared=cache):
+    shared.set(key, value, seconds)
     copies.set(key, value, local_seconds)
 
 
@@ -232,19 +232,26 @@ def cached_page(request, key_parts, render, *, release, seconds=CACHE_SECONDS):
 
 
 def kept_page(
-    key_parts, render, *, release, seconds=CACHE_SECONDS, still_right=None, copies=local_copies
+    key_parts,
+    render,
+    *,
+    release,
+    seconds=CACHE_SECONDS,
+    still_right=None,
+    copies=local_copies,
+    shared=cache,
 ):
     """What render(csrf_token) gives (a page, or a dict holding one and what the view needs to
     know of it), rendered once and cached, with a slot for the CSRF token: with_csrf_token().
-    still_right(value), if given, says whether a kept value may still be served; copies, the
-    LocalCopies that keep it in this process."""
+    still_right(value), if given, says whether a kept value may still be served; copies and
+    shared, the LocalCopies that keep it in this process and the cache shared by all."""
     key = _key(release, "page", *key_parts)
     # A page kept for less than a day (the home page's lists) may lag: its copy here too.
     local_seconds = None if seconds >= CACHE_SECONDS else seconds
-    value = _get(key, local_seconds, copies)
+    value = _get(key, local_seconds, copies, shared)
     if value is None or (still_right and not still_right(value)):
         value = render(CSRF_SLOT)
-        _set(key, value, seconds, local_seconds=local_seconds, copies=copies)
+        _set(key, value, seconds, local_seconds=local_seconds, copies=copies, shared=shared)
     return value
 
 

@@ -1,6 +1,7 @@
 import hashlib
 
 from django.conf import settings
+from django.core.cache import caches
 from django.db import connection
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
@@ -117,6 +118,7 @@ def _kept_search_page(request, raw, language, page, typing):
         seconds=SEARCH_PAGE_SECONDS,
         still_right=_still_right,
         copies=search_copies,
+        shared=caches["search"],
     )
 
 
