@@ -262,8 +262,10 @@ def kept_response(request):
             body = page_cache.fill_guide_page(request, page, views_text=_views_text(views))
             body = body.encode()
         # The kept headers are those of every reader's page (security policies, language,
-        # caching) but for its ETag, which is this reader's.
-        headers = {**kept.headers, "ETag": _etag(request, state, vote), "Content-Length": len(body)}
+        # caching), and its ETag that of a reader without cookies in this state.
+        headers = {**kept.headers, "Content-Length": len(body)}
+        if request.COOKIES:
+            headers["ETag"] = _etag(request, state, vote)
     return give_visitor_id(request, HttpResponse(body, headers=headers))
 
 

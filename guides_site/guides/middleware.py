@@ -61,7 +61,8 @@ class GuidePageMiddleware:
         if not guide_page.may_be_kept(request):
             return self.get_response(request)
         request.get_host()  # a Host this site doesn't serve is refused here as anywhere
-        self.csrf.process_request(request)
+        if request.COOKIES:
+            self.csrf.process_request(request)
         response = guide_page.kept_response(request)
         if response is not None:
             return self.csrf.process_response(request, response)
