@@ -288,7 +288,7 @@ else:
         # costs ten to thirty times what serving a kept page does. In a folder of the site's
         # own, as the files are pickles.
         "search": {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "BACKEND": "guides_site.operations.outages.FailOpenFileBasedCache",
             "LOCATION": env_str("SEARCH_PAGES_DIR", str(BASE_DIR / "search-pages")),
             "OPTIONS": {"MAX_ENTRIES": 2000},
         },

@@ -234,3 +234,22 @@ def test_another_process_of_the_machine_serves_a_search_made_once_from_the_share
         again = client.get("/search/?q=return")
 
     assert b"How to <mark>return</mark> an item" in again.content
+
+
+def test_a_search_cache_folder_that_cannot_be_written_costs_a_miss_not_a_page(
+    client, guides, settings, tmp_path, caplog
+):
+    (tmp_path / "a-file").write_text("")
+    settings.CACHES = {
+        **settings.CACHES,
+        "search": {
+            "BACKEND": "guides_site.operations.outages.FailOpenFileBasedCache",
+            "LOCATION": str(tmp_path / "a-file" / "search-pages"),
+        },
+    }
+
+    pages = [client.get("/search/?q=return") for _ in range(2)]
+
+    assert [page.status_code for page in pages] == [200, 200]
+    assert all(b"How to <mark>return</mark> an item" in page.content for page in pages)
+    assert caplog.text.count("File cache") <= 1  # once a minute at most, never per request

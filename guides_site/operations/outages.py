@@ -10,6 +10,10 @@ import time
 from contextlib import contextmanager
 
 import redis
+from django.core.cache.backends.base import DEFAULT_TIMEOUT
+from django.core.cache.backends.filebased import FileBasedCache
+
+_cache_log = logging.getLogger("guides_site.cache")
 
 
 class OncePerInterval(logging.Filter):
@@ -88,3 +92,29 @@ class FailFastConnection(_FailFast, redis.connection.Connection):
 
 class FailFastSSLConnection(_FailFast, redis.connection.SSLConnection):
     pass
+
+
+class FailOpenFileBasedCache(FileBasedCache):
+    """Django's file cache, which the site can do without as it does without Redis: a folder
+    that cannot be written or read (a full disk, a read-only deploy) costs a miss and a line
+    in the log once a minute, never a page."""
+
+    def _createdir(self):
+        # Also called when the cache is first used in a process: the folder may come later.
+        try:
+            super()._createdir()
+        except OSError:
+            _cache_log.exception("File cache %s could not be made", self._dir)
+
+    def get(self, key, default=None, version=None):
+        try:
+            return super().get(key, default, version)
+        except OSError:
+            _cache_log.exception("File cache %s could not be read", self._dir)
+            return default
+
+    def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        try:
+            super().set(key, value, timeout, version)
+        except OSError:
+            _cache_log.exception("File cache %s could not be written", self._dir)
