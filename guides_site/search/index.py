@@ -113,8 +113,8 @@ def generation():
 
 
 def _index_changed():
-    # Raised after the index is written, in the transaction that wrote it (an import's, or
-    # the commit hook of an edit's): the row stays locked only as long as that lasts.
+    # Raised once the index is written: at the end of an import's transaction (the row stays
+    # locked only until it commits), or after an edit has committed, in its commit hook.
     from .models import IndexGeneration
 
     if not IndexGeneration.objects.filter(pk=1).update(number=F("number") + 1):
