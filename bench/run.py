@@ -512,6 +512,16 @@ def main():
             print(f"Making each of the {len(search_mix)} searches once…", flush=True)
             for path in search_mix:
                 server.get(path)
+            # A page is rendered once per version and kept in each process: before the
+            # rounds, a second of load on each target lets every worker make its pages, so
+            # that no round measures a worker's first requests.
+            print("Warming up every worker…", flush=True)
+            for name, (path, headers) in targets.items():
+                if use_wrk:
+                    script = search_script if name == SEARCH else None
+                    run_wrk(base + path, 1, args.connections, script, headers)
+                else:
+                    run_python_client(server, path, 1, args.connections, headers=headers)
             runs = {name: [] for name in targets}
             # Rounds interleave the targets, so that a change in the machine's load hits
             # them all alike; each share of the ceiling compares runs of the same round.

@@ -15,9 +15,12 @@ worker_class = "gthread"
 keepalive = 5
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", 30))
 graceful_timeout = 20
-# Restart workers now and then, so that a slow leak can never take a server down.
-max_requests = 20_000
-max_requests_jitter = 2_000
+# Restart workers now and then, so that a slow leak can never take a server down; rarely, as a
+# restarted worker starts with none of the pages it kept (page_cache.LocalCopies, and on
+# SQLite the whole cache), and its readers' connections wait for it. At 20,000 requests, a
+# busy server restarted one of its workers every few seconds (bench/README.md).
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", 1_000_000))
+max_requests_jitter = max_requests // 10
 preload_app = True
 # No access log unless GUNICORN_ACCESS_LOG names one ("-" for stdout, as `make serve` does).
 # Each line: client, request line, status, bytes, duration and the request id that the

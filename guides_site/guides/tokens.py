@@ -15,9 +15,16 @@ from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH
 
 _CHUNK = 4096
 _local = threading.local()
-# Bytes below this map onto the 62 characters evenly (4 × 62 = 248).
+# Bytes below this map onto the 62 characters evenly (4 × 62 = 248); the others are dropped.
 _EVEN_LIMIT = 256 - 256 % len(CSRF_ALLOWED_CHARS)
-_INDEX = {char: index for index, char in enumerate(CSRF_ALLOWED_CHARS)}
+_UNEVEN = bytes(range(_EVEN_LIMIT, 256))
+_TO_CHAR = bytes(ord(CSRF_ALLOWED_CHARS[byte % len(CSRF_ALLOWED_CHARS)]) for byte in range(256))
+# Each character of a masked token, by the characters of the secret and of the mask at its place.
+_MASKED = {
+    (secret, mask): CSRF_ALLOWED_CHARS[(s + m) % len(CSRF_ALLOWED_CHARS)]
+    for s, secret in enumerate(CSRF_ALLOWED_CHARS)
+    for m, mask in enumerate(CSRF_ALLOWED_CHARS)
+}
 
 
 def random_bytes(count):
@@ -32,14 +39,10 @@ def random_bytes(count):
 
 def random_chars(count):
     """`count` characters drawn evenly from letters and digits."""
-    chars = []
+    chars = b""
     while len(chars) < count:
-        chars += [
-            CSRF_ALLOWED_CHARS[byte % len(CSRF_ALLOWED_CHARS)]
-            for byte in random_bytes(2 * count)
-            if byte < _EVEN_LIMIT
-        ]
-    return "".join(chars[:count])
+        chars += random_bytes(2 * count).translate(_TO_CHAR, _UNEVEN)
+    return chars[:count].decode()
 
 
 def csrf_token(request):
@@ -52,12 +55,7 @@ def csrf_token(request):
         request.META["CSRF_COOKIE"] = secret
     request.META["CSRF_COOKIE_NEEDS_UPDATE"] = True
     mask = random_chars(CSRF_SECRET_LENGTH)
-    size = len(CSRF_ALLOWED_CHARS)
-    cipher = "".join(
-        CSRF_ALLOWED_CHARS[(_INDEX[s] + _INDEX[m]) % size]
-        for s, m in zip(secret, mask, strict=True)
-    )
-    return mask + cipher
+    return mask + "".join(map(_MASKED.__getitem__, zip(secret, mask, strict=True)))
 
 
 def _forget():
