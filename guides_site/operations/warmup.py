@@ -4,10 +4,9 @@ compiled templates and the form widgets', the translation catalogues and the sta
 manifest.
 
 Without it, every new worker (at start, after a deploy, after max_requests) made them while
-its first readers waited: under load, its first second of guide pages had a 99th percentile
-of 0.7 s instead of 30 ms, as its threads compiled the same templates side by side
-(bench/README.md). Neither the database nor the cache is touched: a forked worker must not
-share their connections.
+its first readers waited, each of its threads alike: a new process's first guide page took
+98 ms, 44 ms with them made (bench/README.md), most of that the page's own rendering. Neither
+the database nor the cache is touched: a forked worker must not share their connections.
 """
 
 from pathlib import Path
