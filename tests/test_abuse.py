@@ -1,10 +1,12 @@
 import re
+import time
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.test import Client
 
 from guides_site.guides.models import StepFeedback, Vote
+from guides_site.limits import counters
 from guides_site.questions.models import Question
 from guides_site.settings import env_rate_limits
 
@@ -18,9 +20,14 @@ ADDRESS_LIMITS = {"vote": (6, 60), "step_answer": (6, 60), "question": (4, 600)}
 
 
 @pytest.fixture
-def limits(settings):
+def limits(settings, monkeypatch):
     settings.RATE_LIMITS = LIMITS
     settings.ADDRESS_RATE_LIMITS = ADDRESS_LIMITS
+    # Counts are kept per fixed window: a test crossing a window's end would see them start
+    # again (it happened once in a full run). Each test here runs within one window.
+    now = time.time()
+    window = counters.window
+    monkeypatch.setattr(counters, "window", lambda seconds: window(seconds, now))
 
 
 def reader(address="10.0.0.1", path="/acme/refund/step/1/", **extra):
