@@ -5,6 +5,7 @@ protection as through the whole stack, never a stale one."""
 import re
 
 import pytest
+from django.db import connection
 from django.test import Client
 
 from guides_site.guides import guide_page, page_cache, view_counts
@@ -109,6 +110,47 @@ def test_an_unpublished_guide_is_gone_at_once_for_new_readers(fast_path):
 
     assert new_reader().status_code == 404
     assert fast_path == [False]
+
+
+def test_a_change_to_the_company_shows_at_once_to_the_next_new_reader(fast_path):
+    guide = make_guide()
+    new_reader()
+    company = guide.company
+    company.name = "Acme Renamed"
+    company.save()
+
+    assert "Acme Renamed" in new_reader().content.decode()
+    assert fast_path == [False]
+
+
+def test_a_company_s_new_address_leaves_its_old_one_at_once_for_new_readers(fast_path):
+    guide = make_guide()
+    new_reader()
+    company = guide.company
+    company.slug = "acme-corp"
+    company.save()
+
+    assert new_reader().status_code == 404
+    assert new_reader("/acme-corp/refund/").status_code == 200
+    assert fast_path == [False]
+
+
+def test_a_new_reader_s_kept_page_is_checked_on_the_guide_s_row_alone(fast_path):
+    make_guide()
+    new_reader()
+
+    executed = []
+
+    def record(execute, sql, params, many, context):
+        executed.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(record):
+        assert new_reader().status_code == 200
+
+    assert fast_path == [True]
+    assert len(executed) == 1
+    assert "JOIN" not in executed[0].upper()
 
 
 def test_each_new_reader_is_counted_once_but_bots_are_not(fast_path):

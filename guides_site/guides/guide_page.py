@@ -242,9 +242,11 @@ def kept_response(request):
     if kept is None:
         return None
     with translation.override(kept.language):
-        state, vote = page_cache.guide_state(
-            kept.company, kept.guide, kept.language, visitor_id(request)
-        )
+        visitor = visitor_id(request)
+        if visitor is None:  # a new reader, most readers: the guide's row alone
+            state, vote = page_cache.kept_guide_state(kept), None
+        else:
+            state, vote = page_cache.guide_state(kept.company, kept.guide, kept.language, visitor)
         if state is None:
             return None
         if vote is None:

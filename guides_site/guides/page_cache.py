@@ -10,7 +10,8 @@ worker sees a change at once.
 
 The page a reader without cookies gets is also kept whole, headers included, by address
 (FirstVisitPage), and served (guide_page.kept_response, from middleware.GuidePageMiddleware)
-only while the guide still has the versions and vote counts it was made with.
+only while the guide still has the versions and vote counts it was made with, which for a new
+reader is read from the guide's row alone (kept_guide_state).
 """
 
 import functools
@@ -173,6 +174,15 @@ _GUIDE_STATE_SQL = f"""
 """  # noqa: S608 (table names come from the models, values are parameters)
 
 
+# The guide of a page kept for new readers (FirstVisitPage), by its primary key: one table,
+# where the address takes three, and a round trip to PostgreSQL about half as long
+# (bench/README.md). Its row says all the page depends on: the guide's version is raised with
+# its company's (signals.bump_companies), so by any change to the guide, its company, their
+# address or anything else the page shows, and its status says whether it is still published.
+_KEPT_GUIDE_STATE_SQL = f"""
+    SELECT cache_version, votes_yes, votes_total, view_count
+    FROM {Guide._meta.db_table} WHERE id = %s AND status = %s
+"""  # noqa: S608 (the table name comes from the model, values are parameters)
 _PUBLISHED = Guide.Status.PUBLISHED.value
 
 
@@ -190,12 +200,12 @@ def _state_cursor_class(vendor):
     if vendor == "sqlite":
         from django.db.backends.sqlite3.base import SQLiteCursorWrapper
 
-        qmark_sql = _GUIDE_STATE_SQL.replace("%s", "?")
+        qmark = {sql: sql.replace("%s", "?") for sql in (_GUIDE_STATE_SQL, _KEPT_GUIDE_STATE_SQL)}
 
         class QmarkCursor(SQLiteCursorWrapper):
             def execute(self, query, params=None):
-                if query == _GUIDE_STATE_SQL:
-                    return sqlite3.Cursor.execute(self, qmark_sql, params)
+                if query in qmark:
+                    return sqlite3.Cursor.execute(self, qmark[query], params)
                 return super().execute(query, params)
 
         return QmarkCursor
@@ -203,7 +213,7 @@ def _state_cursor_class(vendor):
 
 
 def _state_cursor(db):
-    """A cursor for the state query.
+    """A cursor for the state queries.
 
     On PostgreSQL, one that runs it as a prepared statement. Django's cursors bind parameters
     in Python and are never prepared (settings.py lets psycopg prepare what it is asked to;
@@ -232,6 +242,24 @@ def guide_state(company_slug, slug, language, visitor=None):
         return None, None
     vote = ReaderVote(bool(row[6]), bool(row[7]), row[8]) if row[6] is not None else None
     return GuideState(*row[:6]), vote
+
+
+def kept_guide_state(kept):
+    """The current state of the guide that the kept page `kept` (a FirstVisitPage) shows, read
+    from its row alone, or None if it is no longer published. Its company's version is the
+    kept one: when it changes, so does the guide's own."""
+    with _state_cursor(connections[DEFAULT_DB_ALIAS]) as cursor:
+        cursor.execute(_KEPT_GUIDE_STATE_SQL, [kept.state.pk, _PUBLISHED])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    cache_version, votes_yes, votes_total, view_count = row
+    return kept.state._replace(
+        cache_version=cache_version,
+        votes_yes=votes_yes,
+        votes_total=votes_total,
+        view_count=view_count,
+    )
 
 
 def _key(release, *parts):
