@@ -8,6 +8,7 @@ import pytest
 from django.db import connection
 from django.test import Client
 
+from guides_site.contacts.models import ContactChannel
 from guides_site.guides import guide_page, page_cache, view_counts
 from guides_site.guides.models import Guide, Step, Vote
 
@@ -120,6 +121,15 @@ def test_a_change_to_the_company_shows_at_once_to_the_next_new_reader(fast_path)
     company.save()
 
     assert "Acme Renamed" in new_reader().content.decode()
+    assert fast_path == [False]
+
+
+def test_a_new_contact_channel_shows_at_once_to_the_next_new_reader(fast_path):
+    guide = make_guide()
+    new_reader()
+    ContactChannel.objects.create(company=guide.company, kind="phone", value="0800123")
+
+    assert 'href="tel:0800123"' in new_reader().content.decode()
     assert fast_path == [False]
 
 
