@@ -188,7 +188,7 @@ _PUBLISHED = Guide.Status.PUBLISHED.value
 
 @functools.cache
 def _state_cursor_class(vendor):
-    """The cursor class for the state query on this database, or None for Django's own."""
+    """The cursor class for the state queries on this database, or None for Django's own."""
     if vendor == "postgresql":
         import psycopg  # installed with the postgres extra only
 
@@ -213,16 +213,16 @@ def _state_cursor_class(vendor):
 
 
 def _state_cursor(db):
-    """A cursor for the state queries.
+    """A cursor for the state queries, one of which every page view runs.
 
-    On PostgreSQL, one that runs it as a prepared statement. Django's cursors bind parameters
+    On PostgreSQL, one that runs them as prepared statements. Django's cursors bind parameters
     in Python and are never prepared (settings.py lets psycopg prepare what it is asked to;
     connection poolers in transaction mode keep prepared statements since PgBouncer 1.21).
-    For this one query, run by every page view, planning took five times as long as running
-    it (0.11 ms against 0.02 ms), and binding in Python a third of the client's time:
-    prepared once per connection, it costs neither. On SQLite, one that has the query with
-    SQLite's own placeholders, written once, instead of rewriting it with a regular expression
-    at every page view (a fifth of the query's time in Python). Either way, wrapped as Django
+    For the address query, planning took five times as long as running it (0.11 ms against
+    0.02 ms), and binding in Python a third of the client's time: prepared once per
+    connection, it costs neither. On SQLite, one that has the queries with SQLite's own
+    placeholders, written once, instead of rewriting them with a regular expression at every
+    page view (a fifth of the address query's time in Python). Either way, wrapped as Django
     wraps its own cursors, so errors, query logging and execute wrappers stay the same.
     """
     cursor_class = _state_cursor_class(db.vendor)
@@ -232,12 +232,17 @@ def _state_cursor(db):
     return db._prepare_cursor(cursor_class(db.connection))
 
 
+def _state_row(sql, params):
+    """The row a state query finds, or None."""
+    with _state_cursor(connections[DEFAULT_DB_ALIAS]) as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchone()
+
+
 def guide_state(company_slug, slug, language, visitor=None):
     """(the state of the published guide at this address, the visitor's vote on it or None),
     or (None, None) if there is no such guide."""
-    with _state_cursor(connections[DEFAULT_DB_ALIAS]) as cursor:
-        cursor.execute(_GUIDE_STATE_SQL, [visitor, company_slug, slug, language, _PUBLISHED])
-        row = cursor.fetchone()
+    row = _state_row(_GUIDE_STATE_SQL, [visitor, company_slug, slug, language, _PUBLISHED])
     if row is None:
         return None, None
     vote = ReaderVote(bool(row[6]), bool(row[7]), row[8]) if row[6] is not None else None
@@ -248,9 +253,7 @@ def kept_guide_state(kept):
     """The current state of the guide that the kept page `kept` (a FirstVisitPage) shows, read
     from its row alone, or None if it is no longer published. Its company's version is the
     kept one: when it changes, so does the guide's own."""
-    with _state_cursor(connections[DEFAULT_DB_ALIAS]) as cursor:
-        cursor.execute(_KEPT_GUIDE_STATE_SQL, [kept.state.pk, _PUBLISHED])
-        row = cursor.fetchone()
+    row = _state_row(_KEPT_GUIDE_STATE_SQL, [kept.state.pk, _PUBLISHED])
     if row is None:
         return None
     cache_version, votes_yes, votes_total, view_count = row
